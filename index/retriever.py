@@ -1,0 +1,100 @@
+"""Retrieval over one index version: dense (FAISS), lexical (BM25) or a fusion of both."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from index.embedders import Embedder
+from index.store import IndexVersion
+from ingest.chunker import Chunk
+
+Mode = Literal["dense", "lexical", "hybrid"]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved chunk. ``score`` orders hits; the parts say where it came from."""
+
+    chunk: Chunk
+    title: str
+    source: str
+    score: float
+    dense_score: float
+    lexical_score: float
+
+
+class Retriever:
+    """``search(query, k)`` returns the ``k`` best chunks, at most one per overlapping span.
+
+    Hybrid fusion: ``alpha * cosine + (1 - alpha) * bm25 / max_bm25`` over the union of both
+    candidate lists, each candidate scored by both methods.
+    """
+
+    def __init__(self, version: IndexVersion, embedder: Embedder, mode: Mode = "hybrid",
+                 alpha: float = 0.6, candidates: int = 100) -> None:
+        self.version = version
+        self.embedder = embedder
+        self.mode = mode
+        self.alpha = alpha
+        self.candidates = candidates
+        self._vectors: np.ndarray | None = None
+
+    def _all_vectors(self) -> np.ndarray:
+        if self._vectors is None:
+            n = self.version.dense.ntotal
+            self._vectors = self.version.dense.reconstruct_n(0, n) if n else np.zeros((0, 1))
+        return self._vectors
+
+    def scored(self, query: str, n: int, query_vector: np.ndarray | None = None
+               ) -> list[tuple[int, float, float, float]]:
+        """Candidate rows as (row, fused, dense, lexical), best first, before diversification."""
+        version = self.version
+        if not version.chunks:
+            return []
+        dense: dict[int, float] = {}
+        lexical: dict[int, float] = {}
+        if self.mode in ("dense", "hybrid"):
+            if query_vector is None:
+                query_vector = self.embedder.embed_queries([query])[0]
+            dense = dict(version.dense_search(query_vector, n))
+        lex_all = None
+        if self.mode in ("lexical", "hybrid"):
+            lex_all = version.lexical.scores(query)
+            lexical = dict(version.lexical.search(query, n))
+        if self.mode == "dense":
+            return [(r, s, s, 0.0) for r, s in dense.items()]
+        assert lex_all is not None
+        if self.mode == "lexical":
+            return [(r, s, 0.0, s) for r, s in lexical.items()]
+        rows = sorted(set(dense) | set(lexical))
+        assert query_vector is not None
+        vectors = self._all_vectors()
+        max_lex = float(lex_all.max()) if len(lex_all) and lex_all.max() > 0 else 1.0
+        out = []
+        for r in rows:
+            d = dense[r] if r in dense else float(vectors[r] @ query_vector)
+            lex = float(lex_all[r])
+            out.append((r, self.alpha * d + (1 - self.alpha) * lex / max_lex, d, lex))
+        out.sort(key=lambda t: (-t[1], t[0]))
+        return out
+
+    def search(self, query: str, k: int, query_vector: np.ndarray | None = None) -> list[Hit]:
+        """The ``k`` best chunks for ``query``; a chunk overlapping a better one of the same
+        document is skipped so that one document's neighbouring chunks don't crowd out others."""
+        scored = self.scored(query, max(self.candidates, k * 4), query_vector)
+        hits: list[Hit] = []
+        taken: dict[str, list[tuple[int, int]]] = {}
+        for row, fused, d, lex in scored:
+            chunk = self.version.chunks[row]
+            spans = taken.setdefault(chunk.doc_id, [])
+            if any(chunk.char_start < e and s < chunk.char_end for s, e in spans):
+                continue
+            spans.append((chunk.char_start, chunk.char_end))
+            hits.append(Hit(chunk, self.version.titles[chunk.doc_id],
+                            self.version.sources[chunk.doc_id], fused, d, lex))
+            if len(hits) == k:
+                break
+        return hits

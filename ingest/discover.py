@@ -1,0 +1,61 @@
+"""Find the files under the given paths and load each, collecting failures instead of stopping."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from ingest.loaders import Document, load_file, make_doc_id
+from quarry.errors import IngestFileError
+
+
+@dataclass
+class LoadResult:
+    documents: list[Document] = field(default_factory=list)
+    failures: list[IngestFileError] = field(default_factory=list)
+
+
+def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Every non-hidden file under ``paths`` (files given directly are yielded as they are)."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                rel = child.relative_to(path)
+                if child.is_file() and not any(p.startswith(".") for p in rel.parts):
+                    yield child
+        else:
+            yield path
+
+
+def unique_doc_id(path: Path, taken: dict[str, str]) -> str:
+    """The file's slug, or slug + short hash of its path when another file already has that slug."""
+    doc_id = make_doc_id(path)
+    source = str(path.resolve())
+    owner = taken.get(doc_id)
+    if owner is not None and owner != source:
+        doc_id = f"{doc_id}-{hashlib.sha1(source.encode()).hexdigest()[:8]}"
+    taken[doc_id] = source
+    return doc_id
+
+
+def load_paths(paths: Iterable[Path], taken: dict[str, str] | None = None,
+               progress: bool | None = None) -> LoadResult:
+    """Load every file under ``paths``. ``taken`` maps existing doc ids to their source paths."""
+    taken = dict(taken or {})
+    result = LoadResult()
+    files = list(iter_files(paths))
+    for path in tqdm(files, desc="loading", unit="file", disable=not progress if progress is not None else None):
+        if not path.exists():
+            result.failures.append(IngestFileError(str(path), "no such file or directory"))
+            continue
+        try:
+            doc = load_file(path.resolve(), doc_id=unique_doc_id(path, taken))
+        except IngestFileError as exc:
+            result.failures.append(exc)
+            continue
+        result.documents.append(doc)
+    return result

@@ -1,0 +1,242 @@
+"""Loaders: one file -> one ``Document`` whose ``text`` is what every offset points into.
+
+Supported: .txt, .md, .html/.htm, .pdf (page spans kept), .docx. Anything else, or a file that
+cannot be parsed, raises ``IngestFileError`` naming the file and the reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from quarry.errors import IngestFileError
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+# Lines pasted from web pages that are page furniture, not content.
+_FURNITURE = re.compile(
+    r"^(advertisements?|click to (start )?listen(ing)?|comments?|related( articles| stories)?|"
+    r"sources?|share( this)?( article)?|read more|subscribe|\d+ min read|"
+    r"representative image.*|image:.*|photo:.*|listen to this article|advertisement)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class PageSpan:
+    """Characters ``[char_start, char_end)`` of the document text came from PDF page ``page``."""
+
+    page: int
+    char_start: int
+    char_end: int
+
+
+@dataclass(frozen=True)
+class Document:
+    """A loaded source file. ``text`` is the stored text every offset refers to."""
+
+    doc_id: str
+    title: str
+    source: str
+    text: str
+    content_hash: str
+    pages: tuple[PageSpan, ...] = field(default_factory=tuple)
+
+    def page_at(self, char_start: int) -> int | None:
+        """The PDF page holding ``char_start``, or None for documents without pages."""
+        for span in self.pages:
+            if span.char_start <= char_start < span.char_end:
+                return span.page
+        return None
+
+
+def make_doc_id(path: Path) -> str:
+    """A readable, stable id from the file name: lowercase letters, digits, '_' and '-'."""
+    slug = re.sub(r"[^a-z0-9_-]+", "-", path.stem.lower()).strip("-")
+    return slug[:64] or "doc"
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _clean_lines(lines: list[str]) -> str:
+    """Drop furniture lines and repeated headlines; collapse runs of blank lines."""
+    kept: list[str] = []
+    seen_short: set[str] = set()
+    for raw in lines:
+        line = raw.strip()
+        if _FURNITURE.match(line):
+            continue
+        if line and len(line) < 200 and line in seen_short:
+            continue  # a headline or label repeated by the page layout
+        if line and len(line) < 200:
+            seen_short.add(line)
+        if not line and (not kept or not kept[-1]):
+            continue
+        kept.append(line)
+    while kept and not kept[-1]:
+        kept.pop()
+    return "\n".join(kept)
+
+
+def _headline(text: str) -> str | None:
+    """The first line that reads like a headline: several words, short, not a sentence fragment."""
+    for line in text.split("\n")[:12]:
+        words = line.split()
+        if 4 <= len(words) <= 30 and len(line) <= 220 and not line.endswith((",", ";", ":")):
+            return line.lstrip("# ").strip()
+    return None
+
+
+def _decode(path: Path, data: bytes) -> str:
+    if b"\x00" in data[:8192]:
+        raise IngestFileError(str(path), "looks like a binary file, not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise IngestFileError(
+            str(path), f"not valid UTF-8 text (bad byte at position {exc.start}); re-save as UTF-8"
+        ) from None
+
+
+def _load_text(path: Path, data: bytes) -> tuple[str, str | None, tuple[PageSpan, ...]]:
+    text = _decode(path, data).replace("\r\n", "\n").replace("\r", "\n")
+    cleaned = _clean_lines(text.split("\n"))
+    title = None
+    if path.suffix.lower() in (".md", ".markdown"):
+        heading = re.search(r"^#\s+(.+)$", cleaned, re.MULTILINE)
+        title = heading.group(1).strip() if heading else None
+    return cleaned, title or _headline(cleaned), ()
+
+
+_DROP_TAGS = ("script", "style", "nav", "header", "footer", "aside", "noscript", "form", "template")
+_BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "th",
+               "dt", "dd", "figcaption", "div", "section", "article")
+
+
+def _load_html(path: Path, data: bytes) -> tuple[str, str | None, tuple[PageSpan, ...]]:
+    from bs4 import BeautifulSoup
+
+    if not data.strip():
+        raise IngestFileError(str(path), "empty file")
+    soup = BeautifulSoup(data, "lxml")
+    for tag in soup(_DROP_TAGS):
+        tag.decompose()
+    title_tag = soup.find("h1") or soup.find("title")
+    title = title_tag.get_text(" ", strip=True) if title_tag else None
+    body = soup.body or soup
+    if body.find(_BLOCK_TAGS):
+        for block in body.find_all(_BLOCK_TAGS):
+            block.insert_before("\n")
+            block.insert_after("\n")
+    lines = [re.sub(r"[ \t\u00a0]+", " ", ln) for ln in body.get_text().split("\n")]
+    cleaned = _clean_lines(lines)
+    if not cleaned:
+        raise IngestFileError(str(path), "no text found in the HTML")
+    return cleaned, title or _headline(cleaned), ()
+
+
+def _load_pdf(path: Path, data: bytes) -> tuple[str, str | None, tuple[PageSpan, ...]]:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise IngestFileError(str(path), "encrypted PDF; decrypt it first")
+        parts: list[str] = []
+        spans: list[PageSpan] = []
+        offset = 0
+        for number, page in enumerate(reader.pages, start=1):
+            page_text = _clean_lines((page.extract_text() or "").split("\n"))
+            if not page_text:
+                continue
+            if parts:
+                parts.append("\n\n")
+                offset += 2
+            spans.append(PageSpan(number, offset, offset + len(page_text)))
+            parts.append(page_text)
+            offset += len(page_text)
+        title = (reader.metadata.title if reader.metadata else None) or None
+    except IngestFileError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise IngestFileError(str(path), f"corrupt or unreadable PDF ({type(exc).__name__})") from None
+    text = "".join(parts)
+    if not text:
+        raise IngestFileError(str(path), "PDF has no extractable text (scanned image?)")
+    return text, title or _headline(text), tuple(spans)
+
+
+def _load_docx(path: Path, data: bytes) -> tuple[str, str | None, tuple[PageSpan, ...]]:
+    import zipfile
+
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise IngestFileError(str(path), f"corrupt .docx ({type(exc).__name__})") from None
+    title = document.core_properties.title or None
+    lines: list[str] = []
+    for para in document.paragraphs:
+        text = para.text.strip()
+        if not title and text and para.style is not None and para.style.name in ("Title", "Heading 1"):
+            title = text
+        lines.extend([text, ""])
+    cleaned = _clean_lines(lines)
+    if not cleaned:
+        raise IngestFileError(str(path), "the .docx has no text")
+    return cleaned, title or _headline(cleaned), ()
+
+
+_LOADERS: dict[str, Callable[[Path, bytes], tuple[str, str | None, tuple[PageSpan, ...]]]] = {
+    ".txt": _load_text,
+    ".md": _load_text,
+    ".markdown": _load_text,
+    ".html": _load_html,
+    ".htm": _load_html,
+    ".pdf": _load_pdf,
+    ".docx": _load_docx,
+}
+
+
+def load_file(path: Path, doc_id: str | None = None) -> Document:
+    """Load one file into a ``Document``.
+
+    Raises:
+        IngestFileError: unsupported type, too large, empty, undecodable or corrupt.
+    """
+    suffix = path.suffix.lower()
+    loader = _LOADERS.get(suffix)
+    if loader is None:
+        raise IngestFileError(
+            str(path), f"unsupported file type {suffix or '(none)'!r}; "
+            f"supported: {', '.join(SUPPORTED_SUFFIXES)}"
+        )
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise IngestFileError(str(path), f"file is {size} bytes, over the {MAX_FILE_BYTES} limit")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IngestFileError(str(path), f"cannot read file ({exc.strerror})") from None
+    if not data.strip():
+        raise IngestFileError(str(path), "empty file")
+    text, title, pages = loader(path, data)
+    if not text.strip():
+        raise IngestFileError(str(path), "no text after cleaning")
+    return Document(
+        doc_id=doc_id or make_doc_id(path),
+        title=title or path.stem,
+        source=str(path),
+        text=text,
+        content_hash=content_hash(data),
+        pages=pages,
+    )

@@ -1,0 +1,244 @@
+"""Extractive answers: sentences copied verbatim from retrieved passages, each cited by offsets.
+
+Every answer sentence is scored against the question (embedding similarity plus overlap of the
+question's content words, numbers and names); the best one to three become the answer. If even the
+best sentence scores under ``abstain_threshold``, the answer abstains. No text is ever generated.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from index.embedders import Embedder
+from index.lexical import tokenize
+from index.retriever import Hit, Retriever
+from index.store import IndexVersion
+from ingest.sentences import sentence_spans
+from qa.conflicts import Conflict, find_conflicts
+from quarry.errors import CitationIntegrityError
+from quarry.settings import Settings
+
+ABSTAIN_MESSAGE = "I could not find an answer to that in the documents."
+_NUMBER = re.compile(r"\d")
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    doc_id: str
+    title: str
+    source: str
+    chunk_id: str
+    char_start: int
+    char_end: int
+    page: int | None
+    quote: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Passage:
+    doc_id: str
+    title: str
+    chunk_id: str
+    char_start: int
+    char_end: int
+    text: str
+    score: float
+    page: int | None = None
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str
+    abstained: bool
+    citations: list[Citation]
+    passages: list[Passage]
+    conflicts: list[Conflict] = field(default_factory=list)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    best_score: float = 0.0
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence of a retrieved passage, located in its document."""
+
+    hit: Hit
+    char_start: int
+    char_end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class ScoredSentence:
+    candidate: Candidate
+    score: float
+    semantic: float
+    overlap: float
+
+
+def _is_answer_like(text: str) -> bool:
+    """Headings, labels and questions make poor answers."""
+    words = text.split()
+    if len(words) < 6 or text.rstrip("”\"'’) ").endswith("?"):
+        return False
+    return text.rstrip("”\"'’) ")[-1:] in ".!…" or len(words) >= 14
+
+
+def candidates_from(hits: list[Hit]) -> list[Candidate]:
+    """Answer-like sentences of the hits, each once even when chunks overlap."""
+    seen: set[tuple[str, int, int]] = set()
+    out: list[Candidate] = []
+    for hit in hits:
+        chunk = hit.chunk
+        for s, e in sentence_spans(chunk.text):
+            key = (chunk.doc_id, chunk.char_start + s, chunk.char_start + e)
+            text = chunk.text[s:e]
+            if key in seen or not _is_answer_like(text):
+                continue
+            seen.add(key)
+            out.append(Candidate(hit, key[1], key[2], text))
+    return out
+
+
+def _weighted_terms(text: str) -> dict[str, float]:
+    """Content terms of a question; numbers and capitalized names count double."""
+    weights: dict[str, float] = {}
+    names = {t.lower() for t in re.findall(r"\b[A-Z][A-Za-z]+|\b[A-Z]{2,}\b", text[1:])}
+    for term in tokenize(text):
+        w = 2.0 if _NUMBER.search(term) or term in names else 1.0
+        weights[term] = max(weights.get(term, 0.0), w)
+    return weights
+
+
+def lexical_overlap(question_terms: dict[str, float], sentence: str) -> float:
+    """Weighted share of the question's content terms found in ``sentence`` (0..1)."""
+    total = sum(question_terms.values())
+    if not total:
+        return 0.0
+    terms = set(tokenize(sentence))
+    return sum(w for t, w in question_terms.items() if t in terms) / total
+
+
+class Answerer:
+    """Answers questions over one index version."""
+
+    def __init__(self, version: IndexVersion, embedder: Embedder, settings: Settings) -> None:
+        self.version = version
+        self.embedder = embedder
+        self.settings = settings
+        self.retriever = Retriever(version, embedder, settings.retrieval, settings.hybrid_alpha)
+        self._sentence_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._texts: dict[str, str] = {}
+
+    def _embed_sentences(self, texts: list[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._sentence_vectors]
+        if missing:
+            for t, v in zip(missing, self.embedder.embed(missing), strict=True):
+                self._sentence_vectors[t] = v
+            while len(self._sentence_vectors) > 50_000:
+                self._sentence_vectors.popitem(last=False)
+        if not texts:
+            return np.zeros((0, self.embedder.dim), dtype=np.float32)
+        return np.stack([self._sentence_vectors[t] for t in texts])
+
+    def score_sentences(self, question: str, qvec: np.ndarray, hits: list[Hit]
+                        ) -> list[ScoredSentence]:
+        """Every candidate sentence scored against the question, best first."""
+        cands = candidates_from(hits)
+        if not cands:
+            return []
+        vecs = self._embed_sentences([c.text for c in cands])
+        semantic = vecs @ qvec
+        terms = _weighted_terms(question)
+        rank = {h.chunk.chunk_id: i for i, h in enumerate(hits)}
+        scored = []
+        for c, sem in zip(cands, semantic, strict=True):
+            overlap = lexical_overlap(terms, c.text)
+            prior = 0.02 * (len(hits) - rank[c.hit.chunk.chunk_id]) / max(len(hits), 1)
+            scored.append(ScoredSentence(c, float(0.7 * sem + 0.3 * overlap + prior),
+                                         float(sem), overlap))
+        scored.sort(key=lambda s: (-s.score, s.candidate.char_start))
+        return scored
+
+    def _document_text(self, doc_id: str) -> str:
+        if doc_id not in self._texts:
+            self._texts[doc_id] = self.version.document(doc_id).text
+        return self._texts[doc_id]
+
+    def answer(self, question: str, top_k: int | None = None) -> Answer:
+        """Answer ``question`` from the ``top_k`` best passages."""
+        top_k = top_k or self.settings.top_k
+        t0 = time.perf_counter()
+        qvec = self.embedder.embed_queries([question])[0]
+        hits = self.retriever.search(question, top_k, query_vector=qvec)
+        t1 = time.perf_counter()
+        scored = self.score_sentences(question, qvec, hits)
+        chosen = self._choose(scored)
+        best = scored[0].score if scored else 0.0
+        passages = [
+            Passage(h.chunk.doc_id, h.title, h.chunk.chunk_id, h.chunk.char_start,
+                    h.chunk.char_end, h.chunk.text, round(h.score, 4), h.chunk.page)
+            for h in hits
+        ]
+        if not chosen or best < self.settings.abstain_threshold:
+            t2 = time.perf_counter()
+            return Answer(question, ABSTAIN_MESSAGE, True, [], passages, [],
+                          {"retrieve": _ms(t0, t1), "answer": _ms(t1, t2), "total": _ms(t0, t2)},
+                          best)
+        conflicts = find_conflicts(question, scored, chosen)
+        citations, text = self._cite(chosen, conflicts)
+        t2 = time.perf_counter()
+        return Answer(question, text, False, citations, passages, conflicts,
+                      {"retrieve": _ms(t0, t1), "answer": _ms(t1, t2), "total": _ms(t0, t2)}, best)
+
+    def _choose(self, scored: list[ScoredSentence]) -> list[ScoredSentence]:
+        if not scored:
+            return []
+        best = scored[0]
+        chosen = [best]
+        for s in scored[1:]:
+            if len(chosen) >= self.settings.max_answer_sentences:
+                break
+            if s.score < best.score - 0.08 or s.score < self.settings.abstain_threshold:
+                break
+            words = set(tokenize(s.candidate.text))
+            if any(_jaccard(words, set(tokenize(c.candidate.text))) > 0.5 for c in chosen):
+                continue
+            chosen.append(s)
+        return chosen
+
+    def _cite(self, chosen: list[ScoredSentence], conflicts: list[Conflict]
+              ) -> tuple[list[Citation], str]:
+        citations: list[Citation] = []
+        parts: list[str] = []
+        for s in chosen:
+            c = s.candidate
+            source_text = self._document_text(c.hit.chunk.doc_id)
+            if source_text[c.char_start : c.char_end] != c.text:
+                raise CitationIntegrityError(
+                    f"quote for {c.hit.chunk.chunk_id} does not match the stored text"
+                )
+            n = len(citations) + 1
+            citations.append(Citation(n, c.hit.chunk.doc_id, c.hit.title, c.hit.source,
+                                      c.hit.chunk.chunk_id, c.char_start, c.char_end,
+                                      c.hit.chunk.page, c.text, round(s.score, 4)))
+            parts.append(f"{c.text} [{n}]")
+        text = " ".join(parts)
+        if conflicts:
+            text += " Note: the sources disagree on this; see the conflicting claims."
+        return citations, text
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def _ms(a: float, b: float) -> float:
+    return round((b - a) * 1000, 2)

@@ -1,0 +1,65 @@
+"""Wires the stages together for the CLI and the API: one embedder, the live index, an answerer.
+
+The engine notices when another process publishes a new index version (``CURRENT`` changes) and
+switches to it between requests; a request in flight keeps the version it started with.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from index.embedders import Embedder, load_embedder
+from index.store import CURRENT, IndexVersion, open_current
+from qa.answer import Answer, Answerer
+from quarry.settings import Settings
+
+
+class Engine:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self._embedder = embedder
+        self._lock = threading.Lock()
+        self._answerer: Answerer | None = None
+        self._pointer: tuple[float, str] | None = None
+
+    @property
+    def embedder(self) -> Embedder:
+        with self._lock:
+            if self._embedder is None:
+                self._embedder = load_embedder(self.settings.embedder)
+            return self._embedder
+
+    def _pointer_state(self) -> tuple[float, str] | None:
+        path = Path(self.settings.data_dir) / CURRENT
+        try:
+            return (path.stat().st_mtime, path.read_text().strip())
+        except FileNotFoundError:
+            return None
+
+    def answerer(self) -> Answerer:
+        """The answerer for the live version, reloading it if a new version was published.
+
+        Raises:
+            NoIndexError: nothing ingested yet.
+            IndexMismatchError: the index was built with another embedder.
+        """
+        state = self._pointer_state()
+        current = self._answerer
+        if current is not None and state == self._pointer:
+            return current
+        embedder = self.embedder
+        with self._lock:
+            if self._answerer is not None and state == self._pointer:
+                return self._answerer
+            version = open_current(Path(self.settings.data_dir))
+            version.check_embedder(embedder.name, embedder.dim)
+            self._answerer = Answerer(version, embedder, self.settings)
+            self._pointer = state
+            return self._answerer
+
+    def version(self) -> IndexVersion:
+        return self.answerer().version
+
+    def answer(self, question: str, top_k: int | None = None) -> Answer:
+        return self.answerer().answer(question, top_k)

@@ -1,0 +1,48 @@
+"""One Settings class for every stage, read from ``QUARRY_*`` environment variables and flags."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_EMBEDDER = "all-MiniLM-L6-v2"
+REPO_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+class Settings(BaseSettings):
+    """Quarry's configuration. Every field can be set as ``QUARRY_<FIELD>`` in the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="QUARRY_", extra="ignore")
+
+    data_dir: Path = Field(Path("quarry-data"), description="Where the index versions live.")
+    embedder: str = Field(
+        DEFAULT_EMBEDDER,
+        description="'all-MiniLM-L6-v2' (packaged) or a "
+        "sentence-transformers model folder.",
+    )
+    embed_batch_size: int = Field(64, ge=1, le=4096)
+    chunk_size: int = Field(160, ge=16, le=8192, description="Max tokens (cl100k_base) per chunk.")
+    chunk_overlap: int = Field(32, ge=0, le=4096, description="Tokens shared by adjacent chunks.")
+    retrieval: Literal["dense", "lexical", "hybrid"] = "hybrid"
+    hybrid_alpha: float = Field(0.6, ge=0.0, le=1.0, description="Weight of dense in fusion.")
+    top_k: int = Field(5, ge=1, le=50)
+    abstain_threshold: float = Field(
+        0.45, description="Answers whose best sentence scores below this abstain."
+    )
+    max_answer_sentences: int = Field(3, ge=1, le=10)
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    allowed_origins: list[str] = Field(
+        default_factory=lambda: ["http://127.0.0.1:8000", "http://localhost:8000"]
+    )
+    keep_versions: int = Field(2, ge=1, le=100, description="Index versions kept on disk.")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()
