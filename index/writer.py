@@ -180,7 +180,7 @@ class IndexWriter:
                     missing.setdefault(h, chunk.text)
             report.reused = len(chunks) - sum(1 for h in hashes if h not in found)
             todo = list(missing.items())
-            batch = 256
+            batch = 64
             with tqdm(total=len(todo), desc="embedding", unit="chunk",
                       disable=not self.progress if self.progress is not None else None) as bar:
                 for i in range(0, len(todo), batch):

@@ -65,18 +65,21 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+_TOP_LINES = 8
+
+
 def _clean_lines(lines: list[str]) -> str:
-    """Drop furniture lines and repeated headlines; collapse runs of blank lines."""
+    """Drop furniture lines and a headline repeated among the first lines; collapse blank runs."""
     kept: list[str] = []
-    seen_short: set[str] = set()
+    top: set[str] = set()  # the first lines of the page, where layouts repeat the headline
     for raw in lines:
         line = raw.strip()
         if _FURNITURE.match(line):
             continue
-        if line and len(line) < 200 and line in seen_short:
-            continue  # a headline or label repeated by the page layout
-        if line and len(line) < 200:
-            seen_short.add(line)
+        if line and line in top:
+            continue
+        if line and len(top) < _TOP_LINES:
+            top.add(line)
         if not line and (not kept or not kept[-1]):
             continue
         kept.append(line)

@@ -1,0 +1,1 @@
+"""HTTP edge: FastAPI app factory, request/response schemas, the chat widget's static files."""

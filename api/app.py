@@ -1,0 +1,140 @@
+"""FastAPI application factory. Nothing is loaded at import time; the lifespan loads the index."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+
+from api.schemas import (
+    AskRequest,
+    AskResponse,
+    DocumentOut,
+    DocumentSummary,
+    ErrorOut,
+    Health,
+    Ready,
+)
+from quarry.engine import Engine
+from quarry.errors import (
+    DocumentNotFound,
+    IndexMismatchError,
+    NoIndexError,
+    QuarryError,
+)
+from quarry.settings import Settings, get_settings
+
+log = logging.getLogger("quarry.api")
+STATIC = Path(__file__).parent / "static"
+
+
+def get_engine(request: Request) -> Engine:
+    return request.app.state.engine
+
+
+EngineDep = Annotated[Engine, Depends(get_engine)]
+
+_ERRORS = {404: {"model": ErrorOut}, 422: {"model": ErrorOut}, 503: {"model": ErrorOut}}
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    """Build the API. ``engine`` may be injected (tests); otherwise one is made from settings."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.engine = engine or Engine(settings)
+        try:
+            app.state.engine.answerer()  # load the model and index now, not on the first request
+        except NoIndexError:
+            log.warning("no index in %s yet: run `quarry ingest`", settings.data_dir)
+        except QuarryError as exc:
+            log.error("index not loaded: %s", exc)
+        yield
+
+    app = FastAPI(
+        title="Quarry",
+        version="0.1.0",
+        description="Grounded question answering: answers are passages copied from your "
+        "documents, each cited by exact character offsets you can check with GET /documents.",
+        lifespan=lifespan,
+    )
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.allowed_origins,
+        allow_methods=["GET", "POST"],
+        allow_headers=["Content-Type", "Authorization", "X-API-Key"],
+    )
+    _add_error_handlers(app)
+
+    @app.get("/healthz", response_model=Health, tags=["ops"])
+    def healthz() -> Health:
+        """Liveness: the process answers."""
+        return Health(status="ok")
+
+    @app.get("/readyz", response_model=Ready, responses={503: {"model": ErrorOut}}, tags=["ops"])
+    def readyz(engine: EngineDep) -> Ready:
+        """Readiness: 200 once an index is loaded, 503 with the reason until then."""
+        version = engine.version()
+        return Ready(status="ready", version=version.name,
+                     documents=version.manifest.n_documents, chunks=version.manifest.n_chunks,
+                     embedder=version.manifest.embedder)
+
+    @app.post("/ask", response_model=AskResponse, responses=_ERRORS, tags=["qa"])
+    def ask(body: AskRequest, engine: EngineDep) -> AskResponse:
+        """Answer a question with sentences copied from the documents, each cited by offsets."""
+        result = engine.answer(body.question, body.top_k)
+        return AskResponse.model_validate(asdict(result))
+
+    @app.get("/documents", response_model=list[DocumentSummary], responses=_ERRORS,
+             tags=["documents"])
+    def list_documents(engine: EngineDep) -> list[DocumentSummary]:
+        """Every ingested document."""
+        return [DocumentSummary(doc_id=d.doc_id, title=d.title, source=d.source,
+                                n_chunks=d.n_chunks) for d in engine.version().documents()]
+
+    @app.get("/documents/{doc_id}", response_model=DocumentOut, responses=_ERRORS,
+             tags=["documents"])
+    def get_document(doc_id: str, engine: EngineDep) -> DocumentOut:
+        """One document's stored text: citations' offsets index into ``text``."""
+        d = engine.version().document(doc_id)
+        return DocumentOut(doc_id=d.doc_id, title=d.title, source=d.source, text=d.text,
+                           n_chunks=d.n_chunks, pages=d.pages)
+
+    return app
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        detail = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg", "invalid"), "type": e.get("type")}
+            for e in exc.errors()
+        ]
+        return JSONResponse(status_code=422, content={"detail": detail})
+
+    @app.exception_handler(QuarryError)
+    async def quarry_error(request: Request, exc: QuarryError) -> JSONResponse:
+        if isinstance(exc, NoIndexError):
+            return JSONResponse(status_code=503, content={"detail": "no index: run `quarry ingest`"})
+        if isinstance(exc, IndexMismatchError):
+            log.error("%s", exc)
+            return JSONResponse(status_code=503, content={
+                "detail": "the index was built with a different embedder; see the server log"})
+        if isinstance(exc, DocumentNotFound):
+            return JSONResponse(status_code=404, content={"detail": str(exc)})
+        log.exception("internal error", exc_info=exc)
+        return JSONResponse(status_code=500, content={"detail": "internal server error"})
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", exc_info=exc)
+        return JSONResponse(status_code=500, content={"detail": "internal server error"})

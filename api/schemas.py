@@ -1,0 +1,98 @@
+"""Request and response models: pydantic lives only here, at the HTTP edge."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field, field_validator
+
+MAX_QUESTION_CHARS = 2000
+
+
+class AskRequest(BaseModel):
+    question: str = Field(..., description="The question, 1 to 2,000 characters.",
+                          max_length=MAX_QUESTION_CHARS)
+    top_k: int = Field(5, ge=1, le=50, description="How many passages to retrieve (1-50).")
+
+    @field_validator("question")
+    @classmethod
+    def not_blank(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("question must not be empty or whitespace")
+        return value
+
+
+class CitationOut(BaseModel):
+    n: int = Field(..., description="The marker number used as [n] in the answer.")
+    doc_id: str
+    title: str
+    source: str
+    chunk_id: str
+    char_start: int = Field(..., description="Start offset in GET /documents/{doc_id} text.")
+    char_end: int = Field(..., description="End offset (exclusive).")
+    page: int | None = Field(None, description="PDF page number, when the source has pages.")
+    quote: str = Field(..., description="Exactly text[char_start:char_end] of the document.")
+    score: float
+
+
+class PassageOut(BaseModel):
+    doc_id: str
+    title: str
+    chunk_id: str
+    char_start: int
+    char_end: int
+    text: str
+    score: float
+    page: int | None = None
+
+
+class ClaimOut(BaseModel):
+    text: str
+    doc_id: str
+    title: str
+    char_start: int
+    char_end: int
+
+
+class ConflictOut(BaseModel):
+    topic: str
+    claims: list[ClaimOut]
+
+
+class AskResponse(BaseModel):
+    question: str
+    answer: str = Field(..., description="Sentences copied from the sources, each followed by [n].")
+    abstained: bool = Field(..., description="True when the documents hold no answer.")
+    citations: list[CitationOut]
+    passages: list[PassageOut]
+    conflicts: list[ConflictOut] = Field(default_factory=list,
+                                         description="Claims from sources that disagree.")
+    timings_ms: dict[str, float]
+
+
+class DocumentSummary(BaseModel):
+    doc_id: str
+    title: str
+    source: str
+    n_chunks: int
+
+
+class DocumentOut(DocumentSummary):
+    text: str = Field(..., description="The stored text every offset points into.")
+    pages: list[list[int]] = Field(default_factory=list,
+                                   description="[page, char_start, char_end] spans for PDFs.")
+
+
+class ErrorOut(BaseModel):
+    detail: str | list[dict[str, object]]
+
+
+class Health(BaseModel):
+    status: str
+
+
+class Ready(BaseModel):
+    status: str
+    version: str
+    documents: int
+    chunks: int
+    embedder: str

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "corpus"
+ARTIFACTS = REPO / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def real_embedder():
+    """The packaged all-MiniLM-L6-v2, loaded once for the whole session."""
+    from index.embedders import load_embedder
+
+    return load_embedder("all-MiniLM-L6-v2")
+
+
+@pytest.fixture(scope="session")
+def seed_settings(tmp_path_factory, real_embedder):
+    """Settings pointing at an index of the bundled seed corpus built with the real model."""
+    from index.writer import IndexWriter
+    from ingest.chunker import SentenceChunker
+    from ingest.discover import load_paths
+    from quarry.settings import Settings
+
+    data_dir = tmp_path_factory.mktemp("seed-index")
+    settings = Settings(data_dir=data_dir)
+    loaded = load_paths([CORPUS], progress=False)
+    assert not loaded.failures
+    IndexWriter(data_dir, real_embedder, SentenceChunker(settings.chunk_size,
+                settings.chunk_overlap), progress=False).apply(loaded.documents)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def seed_engine(seed_settings, real_embedder):
+    from quarry.engine import Engine
+
+    return Engine(seed_settings, embedder=real_embedder)
+
+
+@pytest.fixture()
+def corpus_copy(tmp_path) -> Path:
+    dest = tmp_path / "corpus"
+    shutil.copytree(CORPUS, dest)
+    return dest

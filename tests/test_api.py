@@ -1,0 +1,104 @@
+"""The HTTP contract, over a real app with the real model and the seed corpus."""
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from quarry.engine import Engine
+from quarry.settings import Settings
+
+QUESTIONS = [
+    "How much is the agreement between FWO and USSM worth?",
+    "When did China's latest export control rules take effect?",
+    "What share of GDP does Pakistan's mining sector contribute?",
+    "Who is the spokesman of China's Foreign Ministry?",
+]
+
+
+@pytest.fixture(scope="module")
+def client(seed_settings, real_embedder):
+    app = create_app(seed_settings, Engine(seed_settings, embedder=real_embedder))
+    with TestClient(app) as c:
+        yield c
+
+
+def assert_contract(client, body):
+    for c in body["citations"]:
+        doc = client.get(f"/documents/{c['doc_id']}").json()
+        assert doc["text"][c["char_start"] : c["char_end"]] == c["quote"]
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", body["answer"])}
+    assert markers == {c["n"] for c in body["citations"]}
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_ask_returns_verifiable_citations(client, question):
+    r = client.post("/ask", json={"question": question, "top_k": 5})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["abstained"] is False and body["citations"]
+    assert len(body["passages"]) == 5
+    assert set(body["timings_ms"]) >= {"retrieve", "answer", "total"}
+    assert_contract(client, body)
+
+
+def test_answer_content_for_a_known_fact(client):
+    body = client.post("/ask", json={"question": QUESTIONS[0]}).json()
+    assert "$500 million" in body["answer"]
+
+
+def test_out_of_corpus_question_abstains(client):
+    body = client.post("/ask", json={"question": "What is the boiling point of liquid nitrogen?"}).json()
+    assert body["abstained"] is True
+    assert body["citations"] == []
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"question": ""}, "question"),
+        ({"question": "   \n "}, "question"),
+        ({"question": "x" * 2001}, "question"),
+        ({"question": "ok?", "top_k": 0}, "top_k"),
+        ({"question": "ok?", "top_k": 51}, "top_k"),
+        ({"top_k": 3}, "question"),
+    ],
+)
+def test_bad_requests_get_422_naming_the_field(client, payload, field):
+    r = client.post("/ask", json=payload)
+    assert r.status_code == 422
+    assert any(field in d["loc"] for d in r.json()["detail"])
+    assert "Traceback" not in r.text
+
+
+def test_documents(client):
+    docs = client.get("/documents").json()
+    assert len(docs) == 5 and all(d["n_chunks"] > 0 for d in docs)
+    one = client.get(f"/documents/{docs[0]['doc_id']}").json()
+    assert one["title"] == docs[0]["title"] and len(one["text"]) > 1000
+    missing = client.get("/documents/nope")
+    assert missing.status_code == 404 and "nope" in missing.json()["detail"]
+
+
+def test_health_and_ready(client):
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz").json()
+    assert ready["documents"] == 5 and ready["embedder"] == "all-MiniLM-L6-v2"
+
+
+def test_no_index_gives_503(tmp_path, real_embedder):
+    settings = Settings(data_dir=tmp_path / "empty")
+    with TestClient(create_app(settings, Engine(settings, embedder=real_embedder))) as c:
+        for r in (c.get("/readyz"), c.post("/ask", json={"question": "hello?"}),
+                  c.get("/documents")):
+            assert r.status_code == 503
+            assert r.json() == {"detail": "no index: run `quarry ingest`"}
+
+
+def test_openapi_documents_the_contract(client):
+    spec = client.get("/openapi.json").json()
+    assert {"/ask", "/documents", "/documents/{doc_id}", "/healthz", "/readyz"} <= set(spec["paths"])
+    props = spec["components"]["schemas"]["CitationOut"]["properties"]
+    assert {"n", "doc_id", "title", "source", "chunk_id", "char_start", "char_end", "page",
+            "quote", "score"} <= set(props)

@@ -1,0 +1,157 @@
+"""Index contract tests with the fast hashing embedder."""
+
+import math
+
+import numpy as np
+import pytest
+
+from index.lexical import LexicalIndex, tokenize
+from index.retriever import Retriever
+from index.store import open_current
+from index.writer import IndexWriter
+from ingest.chunker import SentenceChunker
+from ingest.discover import load_paths
+from quarry.errors import ConfigError, DocumentNotFound, IndexMismatchError, NoIndexError
+from tests.fakes import HashingEmbedder
+
+
+def writer(data_dir, embedder=None, size=60, overlap=10):
+    return IndexWriter(data_dir, embedder or HashingEmbedder(), SentenceChunker(size, overlap),
+                       progress=False)
+
+
+def test_no_index_is_a_clear_error(tmp_path):
+    with pytest.raises(NoIndexError, match="run `quarry ingest`"):
+        open_current(tmp_path)
+
+
+def test_ingest_then_reingest_skips_unchanged_and_reembeds_only_changes(tmp_path, corpus_copy):
+    emb = HashingEmbedder()
+    w = writer(tmp_path / "data", emb)
+    first = w.apply(load_paths([corpus_copy], progress=False).documents)
+    assert len(first.added) == 5 and first.embedded == first.n_chunks > 0
+    again = w.apply(load_paths([corpus_copy], progress=False).documents)
+    assert len(again.unchanged) == 5 and again.embedded == 0 and again.reused == again.n_chunks
+    target = next(corpus_copy.glob("003_*.txt"))
+    target.write_text(target.read_text() + "\n\nA brand new closing sentence about quarry tests.")
+    emb.embedded_texts.clear()
+    changed = w.apply(load_paths([corpus_copy], progress=False).documents)
+    assert changed.updated == [target.stem]
+    assert 1 <= changed.embedded <= 2  # only the chunks whose text changed
+    assert all("quarry tests" in t for t in emb.embedded_texts)
+
+
+def test_delete_and_prune_remove_every_trace(tmp_path, corpus_copy):
+    w = writer(tmp_path / "data")
+    w.apply(load_paths([corpus_copy], progress=False).documents)
+    w.apply(deletes=["004_f2de16cde25f0e02"])
+    version = open_current(tmp_path / "data")
+    assert "004_f2de16cde25f0e02" not in {d.doc_id for d in version.documents()}
+    assert all(c.doc_id != "004_f2de16cde25f0e02" for c in version.chunks)
+    with pytest.raises(DocumentNotFound):
+        version.document("004_f2de16cde25f0e02")
+    # A query made of that document's own words finds nothing of it, lexically or densely.
+    for mode in ("dense", "lexical", "hybrid"):
+        hits = Retriever(version, HashingEmbedder(), mode).search("Makhdoom Babar Daily Mail", 50)
+        assert all(h.chunk.doc_id != "004_f2de16cde25f0e02" for h in hits)
+    assert version.lexical.scores("Makhdoom Babar").max() == 0
+    next(corpus_copy.glob("000_*.txt")).unlink()
+    report = w.apply(prune_missing=True)
+    assert report.removed == ["000_c2cc40ca7ae94980"]
+    with pytest.raises(DocumentNotFound):
+        w.apply(deletes=["nope"])
+
+
+def test_faiss_topk_equals_numpy_bruteforce(tmp_path, corpus_copy):
+    emb = HashingEmbedder()
+    writer(tmp_path / "data", emb).apply(load_paths([corpus_copy], progress=False).documents)
+    version = open_current(tmp_path / "data")
+    vectors = emb.embed([c.text for c in version.chunks])
+    for q in ["rare earth shipment", "CPEC investment billion", "Lin Jian foreign ministry"]:
+        qv = emb.embed_queries([q])[0]
+        got = version.dense_search(qv, 10)
+        brute = vectors @ qv
+        order = np.argsort(-brute, kind="stable")[:10]
+        assert [r for r, _ in got] == list(order) or np.allclose(
+            sorted(brute[[r for r, _ in got]]), sorted(brute[order]), atol=1e-5)
+        for row, score in got:
+            assert score == pytest.approx(float(brute[row]), abs=1e-5)
+
+
+def test_bm25_matches_hand_computed_reference():
+    texts = ["cat sat mat", "dog chased cat cat", "bird flew"]
+    index = LexicalIndex(texts)
+    k1, b = 1.5, 0.75
+    docs = [tokenize(t) for t in texts]
+    avgdl = sum(map(len, docs)) / len(docs)
+
+    def reference(query, doc):
+        score = 0.0
+        for term in tokenize(query):
+            df = sum(term in d for d in docs)
+            if not df:
+                continue
+            idf = math.log(1 + (len(docs) - df + 0.5) / (df + 0.5))  # Lucene's idf
+            tf = doc.count(term)
+            # Lucene (and bm25s's 'lucene' method) drop the constant (k1 + 1) numerator factor.
+            score += idf * tf / (tf + k1 * (1 - b + b * len(doc) / avgdl))
+        return score
+
+    for query in ["cat", "dog cat", "bird", "unknown"]:
+        got = index.scores(query)
+        assert got == pytest.approx([reference(query, d) for d in docs], rel=1e-5)
+
+
+def test_hybrid_fusion_formula(tmp_path, corpus_copy):
+    emb = HashingEmbedder()
+    writer(tmp_path / "data", emb).apply(load_paths([corpus_copy], progress=False).documents)
+    version = open_current(tmp_path / "data")
+    r = Retriever(version, emb, "hybrid", alpha=0.6)
+    q = "first shipment of rare earth to the United States"
+    lex = version.lexical.scores(q)
+    qv = emb.embed_queries([q])[0]
+    for row, fused, dense, lexical in r.scored(q, 20)[:10]:
+        assert fused == pytest.approx(0.6 * dense + 0.4 * lexical / lex.max(), abs=1e-5)
+        assert dense == pytest.approx(float(emb.embed([version.chunks[row].text])[0] @ qv),
+                                      abs=1e-5)
+
+
+def test_search_skips_overlapping_chunks_of_one_document(tmp_path, corpus_copy):
+    emb = HashingEmbedder()
+    writer(tmp_path / "data", emb, size=40, overlap=20).apply(
+        load_paths([corpus_copy], progress=False).documents)
+    hits = Retriever(open_current(tmp_path / "data"), emb, "hybrid").search("rare earth", 10)
+    for i, a in enumerate(hits):
+        for b in hits[i + 1 :]:
+            if a.chunk.doc_id == b.chunk.doc_id:
+                assert a.chunk.char_end <= b.chunk.char_start or b.chunk.char_end <= a.chunk.char_start
+
+
+def test_other_embedder_is_refused(tmp_path, corpus_copy):
+    writer(tmp_path / "data").apply(load_paths([corpus_copy], progress=False).documents)
+    other = HashingEmbedder(dim=32, name="other-model")
+    with pytest.raises(IndexMismatchError, match="hashing-test"):
+        writer(tmp_path / "data", other).apply([])
+    with pytest.raises(IndexMismatchError, match="other-model"):
+        open_current(tmp_path / "data").check_embedder(other.name, other.dim)
+
+
+def test_chunks_the_embedder_would_truncate_are_refused(tmp_path, corpus_copy):
+    with pytest.raises(ConfigError, match="limit of 50 tokens"):
+        IndexWriter(tmp_path, HashingEmbedder(max_tokens=50), SentenceChunker(60, 10))
+    # chunk_size fits on paper, but the embedder's own tokenizer counts more tokens.
+    emb = HashingEmbedder(max_tokens=30)
+    with pytest.raises(ConfigError, match=r"limit is 30.*QUARRY_CHUNK_SIZE"):
+        writer(tmp_path / "data", emb, size=30, overlap=5).apply(
+            load_paths([corpus_copy], progress=False).documents)
+    assert not (tmp_path / "data" / "CURRENT").exists()
+
+
+def test_old_versions_are_collected(tmp_path, corpus_copy):
+    w = writer(tmp_path / "data")
+    docs = load_paths([corpus_copy], progress=False).documents
+    for i in range(4):
+        w.apply(docs[: i + 1])
+    versions = list((tmp_path / "data" / "versions").iterdir())
+    assert len(versions) == 2
+    assert not list((tmp_path / "data").glob("staging-*"))
