@@ -196,6 +196,52 @@ def serve(
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
 
 
+@app.command("eval")
+def eval_cmd(
+    url: Annotated[str | None, typer.Option(help="Evaluate a running server instead of in-process.")] = None,
+    gold: Annotated[Path | None, typer.Option(help="Gold set JSONL [default: eval/data/gold.jsonl].")] = None,
+    out: Annotated[Path, typer.Option(help="Where report.json/.md/.html go.")] = Path("eval/reports"),
+    baseline: Annotated[Path | None, typer.Option(help="Baseline JSON [default: eval/baseline.json].")] = None,
+    update_baseline: Annotated[bool, typer.Option("--update-baseline", help="Rewrite the baseline from this run.")] = False,
+    top_k: Annotated[int, typer.Option(min=1, max=50, help="Passages per question.")] = 5,
+    data_dir: DataDir = None,
+    embedder: EmbedderOpt = None,
+) -> None:
+    """Run the gold set, write reports, and fail (exit 1) if a metric regressed past tolerance.
+
+    Examples:
+      quarry eval                                   # in-process, against ./quarry-data
+      quarry eval --url http://127.0.0.1:8000       # gate a running service
+      quarry eval --update-baseline                 # accept the current figures deliberately
+    """
+    from eval.report import write_reports
+    from eval.runner import BASELINE, GOLD, HttpClient, InProcessClient, baseline_from, compare
+    from eval.runner import load_gold, run_eval
+    from quarry.engine import Engine
+
+    settings = make_settings(data_dir=data_dir, embedder=embedder)
+    baseline_path = baseline or BASELINE
+    try:
+        client = HttpClient(url) if url else InProcessClient(Engine(settings))
+        report = run_eval(client, load_gold(gold or GOLD), top_k=top_k)
+    except QuarryError as exc:
+        raise fail(str(exc)) from None
+    if update_baseline:
+        baseline_path.write_text(json.dumps(baseline_from(report), indent=2) + "\n")
+        typer.echo(f"baseline written to {baseline_path}")
+    regressions = compare(report["metrics"], json.loads(baseline_path.read_text())) \
+        if baseline_path.exists() else []
+    paths = write_reports(report, out, regressions)
+    for key, value in report["metrics"].items():
+        typer.echo(f"{key:>22}  {value}")
+    typer.echo(f"{'latency p50/p95 ms':>22}  {report['latency_ms']['p50']} / {report['latency_ms']['p95']}")
+    typer.echo(f"reports: {', '.join(str(p) for p in paths)}")
+    if regressions:
+        for r in regressions:
+            typer.echo(f"REGRESSION: {r}", err=True)
+        raise typer.Exit(1)
+
+
 def main() -> None:
     try:
         app()

@@ -48,11 +48,12 @@ class Engine:
         current = self._answerer
         if current is not None and state == self._pointer:
             return current
+        version = open_current(Path(self.settings.data_dir))
         embedder = self.embedder
         with self._lock:
             if self._answerer is not None and state == self._pointer:
+                version.close()
                 return self._answerer
-            version = open_current(Path(self.settings.data_dir))
             version.check_embedder(embedder.name, embedder.dim)
             self._answerer = Answerer(version, embedder, self.settings)
             self._pointer = state

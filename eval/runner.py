@@ -1,0 +1,207 @@
+"""Run the gold set against Quarry (in-process or over HTTP) and score it."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from eval import metrics as m
+
+GOLD = Path(__file__).parent / "data" / "gold.jsonl"
+BASELINE = Path(__file__).parent / "baseline.json"
+RECALL_KS = (1, 3, 5, 10)
+
+
+@dataclass(frozen=True)
+class GoldQuestion:
+    id: str
+    type: str
+    question: str
+    answers: list[str]
+    evidence: list[dict[str, str]]
+    conflict_docs: list[str] = field(default_factory=list)
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.answers)
+
+
+def load_gold(path: Path = GOLD) -> list[GoldQuestion]:
+    return [GoldQuestion(**json.loads(line)) for line in path.read_text().splitlines() if line]
+
+
+class Client(Protocol):
+    def ask(self, question: str, top_k: int) -> dict[str, Any]: ...
+    def document(self, doc_id: str) -> dict[str, Any]: ...
+
+
+class InProcessClient:
+    """Calls the engine directly, returning the same JSON shapes as the API."""
+
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+
+    def ask(self, question: str, top_k: int) -> dict[str, Any]:
+        return asdict(self.engine.answer(question, top_k))
+
+    def document(self, doc_id: str) -> dict[str, Any]:
+        d = self.engine.version().document(doc_id)
+        return {"doc_id": d.doc_id, "text": d.text, "title": d.title}
+
+
+class HttpClient:
+    """Calls a running Quarry server; ``headers`` may carry an API key."""
+
+    def __init__(self, url: str, headers: dict[str, str] | None = None) -> None:
+        import httpx
+
+        self.http = httpx.Client(base_url=url.rstrip("/"), headers=headers or {}, timeout=60)
+
+    def ask(self, question: str, top_k: int) -> dict[str, Any]:
+        r = self.http.post("/ask", json={"question": question, "top_k": top_k})
+        r.raise_for_status()
+        return r.json()
+
+    def document(self, doc_id: str) -> dict[str, Any]:
+        r = self.http.get(f"/documents/{doc_id}")
+        r.raise_for_status()
+        return r.json()
+
+
+def _spans(items: list[dict[str, Any]]) -> list[m.Span]:
+    return [(p["doc_id"], p["char_start"], p["char_end"]) for p in items]
+
+
+def score_question(q: GoldQuestion, answer: dict[str, Any], retrieval: dict[str, Any],
+                   texts: Callable[[str], str], latency_ms: float) -> dict[str, Any]:
+    """One question's record: retrieval from ``retrieval`` (top 10), the rest from ``answer``."""
+    evidence: list[m.Span] = []
+    for ev in q.evidence:
+        start = texts(ev["doc_id"]).find(ev["quote"])
+        evidence.append((ev["doc_id"], start, start + len(ev["quote"])))
+    retrieved = _spans(retrieval["passages"])
+    cites = answer["citations"]
+    sentences = [(c["quote"], texts(c["doc_id"])[c["char_start"] : c["char_end"]]) for c in cites]
+    in_answer = all(f"{c['quote']} [{c['n']}]" in answer["answer"] for c in cites)
+    cited_docs = {c["doc_id"] for c in cites} | {
+        claim["doc_id"] for conflict in answer.get("conflicts", []) for claim in conflict["claims"]}
+    correct = (not answer["abstained"] and m.contains_answer(answer["answer"], q.answers)
+               if q.answerable else answer["abstained"])
+    grounded = m.grounded_share(sentences) if in_answer else 0.0
+    record = {
+        "id": q.id, "type": q.type, "question": q.question, "answer": answer["answer"],
+        "abstained": answer["abstained"],
+        "citations": [{k: c[k] for k in ("n", "doc_id", "char_start", "char_end", "quote")}
+                      for c in cites],
+        "conflicts": answer.get("conflicts", []),
+        "correct": correct, "grounded": grounded, "n_sentences": len(sentences),
+        "citation_hits": sum(any(m.overlaps(s, e) for e in evidence) for s in _spans(cites)),
+        "latency_ms": round(latency_ms, 2),
+    }
+    if q.answerable:
+        record.update({f"recall@{k}": m.recall_at_k(retrieved, evidence, k) for k in RECALL_KS})
+        record["rr"] = m.reciprocal_rank(retrieved, evidence)
+        record["ndcg@10"] = m.ndcg_at_k(retrieved, evidence, 10)
+    if q.type == "conflict":
+        record["conflict_covered"] = set(q.conflict_docs) <= cited_docs
+    record["pass"] = bool(correct and grounded == 1.0)
+    return record
+
+
+def aggregate(records: list[dict[str, Any]]) -> dict[str, float]:
+    """Metrics over a set of question records (absent kinds are left out)."""
+    out: dict[str, float] = {"questions": len(records)}
+    answerable = [r for r in records if r["type"] != "unanswerable"]
+    if answerable:
+        for key in [*(f"recall@{k}" for k in RECALL_KS), "ndcg@10"]:
+            out[key] = _mean(r[key] for r in answerable)
+        out["mrr"] = _mean(r["rr"] for r in answerable)
+        out["accuracy"] = _mean(float(r["correct"]) for r in answerable)
+        n_cites = sum(len(r["citations"]) for r in answerable)
+        if n_cites:
+            out["citation_precision"] = sum(r["citation_hits"] for r in answerable) / n_cites
+    n_sent = sum(r["n_sentences"] for r in records)
+    out["groundedness"] = (sum(r["grounded"] * r["n_sentences"] for r in records) / n_sent
+                           if n_sent else 1.0)
+    should = [r["type"] == "unanswerable" for r in records]
+    if any(should):
+        p, rec = m.precision_recall([r["abstained"] for r in records], should)
+        out["abstention_precision"], out["abstention_recall"] = p, rec
+    conflict = [r for r in records if r["type"] == "conflict"]
+    if conflict:
+        out["conflict_coverage"] = _mean(float(r["conflict_covered"]) for r in conflict)
+        p, rec = m.precision_recall([bool(r["conflicts"]) for r in records],
+                                    [r["type"] == "conflict" for r in records])
+        out["conflict_precision"], out["conflict_recall"] = p, rec
+    return {k: round(v, 4) for k, v in out.items()}
+
+
+def _mean(values: Any) -> float:
+    xs = list(values)
+    return sum(xs) / len(xs) if xs else 0.0
+
+
+def run_eval(client: Client, gold: list[GoldQuestion], top_k: int = 5,
+             progress: bool | None = None) -> dict[str, Any]:
+    """Ask every gold question; return the report (metrics, breakdown by type, per question)."""
+    from tqdm import tqdm
+
+    cache: dict[str, str] = {}
+
+    def texts(doc_id: str) -> str:
+        if doc_id not in cache:
+            cache[doc_id] = client.document(doc_id)["text"]
+        return cache[doc_id]
+
+    records = []
+    for q in tqdm(gold, desc="eval", unit="q", disable=not progress if progress is not None else None):
+        t0 = time.perf_counter()
+        answer = client.ask(q.question, top_k)
+        latency = (time.perf_counter() - t0) * 1000
+        retrieval = client.ask(q.question, 10) if top_k != 10 else answer
+        records.append(score_question(q, answer, retrieval, texts, latency))
+    types = sorted({r["type"] for r in records})
+    latencies = [r["latency_ms"] for r in records]
+    return {
+        "metrics": aggregate(records),
+        "by_type": {t: aggregate([r for r in records if r["type"] == t]) for t in types},
+        "latency_ms": {"p50": round(m.percentile(latencies, 50), 2),
+                       "p95": round(m.percentile(latencies, 95), 2)},
+        "questions": records,
+    }
+
+
+GATED = ("recall@1", "recall@3", "recall@5", "recall@10", "mrr", "ndcg@10", "accuracy",
+         "groundedness", "citation_precision", "abstention_precision", "abstention_recall",
+         "conflict_coverage", "conflict_precision", "conflict_recall")
+
+
+def compare(metrics: dict[str, float], baseline: dict[str, Any]) -> list[str]:
+    """Regressions of ``metrics`` against ``baseline``; an empty list means the gate passes.
+
+    Every gated metric may fall at most ``tolerance`` below its baseline value; groundedness must
+    always be exactly 1.0.
+    """
+    tolerance = float(baseline.get("tolerance", 0.02))
+    problems = []
+    if metrics.get("groundedness", 1.0) < 1.0:
+        problems.append(f"groundedness {metrics['groundedness']} < 1.0: an answer sentence does "
+                        "not match its cited text (a bug)")
+    for key in GATED:
+        if key not in baseline["metrics"]:
+            continue
+        base = baseline["metrics"][key]
+        got = metrics.get(key, 0.0)
+        if got < base - tolerance:
+            problems.append(f"{key} regressed: {got:.4f} < baseline {base:.4f} - tolerance "
+                            f"{tolerance}")
+    return problems
+
+
+def baseline_from(report: dict[str, Any], tolerance: float = 0.02) -> dict[str, Any]:
+    return {"tolerance": tolerance,
+            "metrics": {k: v for k, v in report["metrics"].items() if k in GATED}}
