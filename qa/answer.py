@@ -19,10 +19,11 @@ from index.lexical import tokenize
 from index.retriever import Hit, Retriever
 from index.store import IndexVersion
 from ingest.sentences import sentence_spans
-from qa.conflicts import Conflict, find_conflicts
+from qa.conflicts import Conflict, asks_for_quantity, figures, find_conflicts
 from quarry.errors import CitationIntegrityError
 from quarry.settings import Settings
 
+CONFLICT_POOL = 15
 ABSTAIN_MESSAGE = "I could not find an answer to that in the documents."
 _NUMBER = re.compile(r"\d")
 
@@ -148,10 +149,12 @@ class Answerer:
             return np.zeros((0, self.embedder.dim), dtype=np.float32)
         return np.stack([self._sentence_vectors[t] for t in texts])
 
-    def score_sentences(self, question: str, qvec: np.ndarray, hits: list[Hit]
-                        ) -> list[ScoredSentence]:
+    def score_sentences(self, question: str, qvec: np.ndarray, hits: list[Hit],
+                        figures_only: bool = False) -> list[ScoredSentence]:
         """Every candidate sentence scored against the question, best first."""
         cands = candidates_from(hits)
+        if figures_only:
+            cands = [c for c in cands if figures(c.text)]
         if not cands:
             return []
         vecs = self._embed_sentences([c.text for c in cands])
@@ -192,11 +195,22 @@ class Answerer:
             return Answer(question, ABSTAIN_MESSAGE, True, [], passages, [],
                           {"retrieve": _ms(t0, t1), "answer": _ms(t1, t2), "total": _ms(t0, t2)},
                           best)
-        conflicts = find_conflicts(question, scored, chosen)
+        conflicts = self._conflicts(question, qvec, hits, scored, top_k)
         citations, text = self._cite(chosen, conflicts)
         t2 = time.perf_counter()
         return Answer(question, text, False, citations, passages, conflicts,
                       {"retrieve": _ms(t0, t1), "answer": _ms(t1, t2), "total": _ms(t0, t2)}, best)
+
+    def _conflicts(self, question: str, qvec: np.ndarray, hits: list[Hit],
+                   scored: list[ScoredSentence], top_k: int) -> list[Conflict]:
+        """Look past the top passages for other documents' figures on the same question."""
+        if not asks_for_quantity(question):
+            return []
+        wide = self.retriever.search(question, max(top_k, CONFLICT_POOL), query_vector=qvec)
+        extra = [h for h in wide if h.chunk.chunk_id not in {x.chunk.chunk_id for x in hits}]
+        pool = scored + [s for s in self.score_sentences(question, qvec, extra, figures_only=True)]
+        pool.sort(key=lambda s: (-s.score, s.candidate.char_start))
+        return find_conflicts(question, pool)
 
     def _choose(self, scored: list[ScoredSentence]) -> list[ScoredSentence]:
         if not scored:
@@ -232,7 +246,8 @@ class Answerer:
             parts.append(f"{c.text} [{n}]")
         text = " ".join(parts)
         if conflicts:
-            text += " Note: the sources disagree on this; see the conflicting claims."
+            n_docs = len({claim.doc_id for c in conflicts for claim in c.claims})
+            text += f" Note: the sources disagree on this: {n_docs} documents give different figures."
         return citations, text
 
 

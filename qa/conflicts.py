@@ -1,12 +1,31 @@
-"""Disagreement between sources: different figures for the same quantity in different documents."""
+"""Disagreement between sources: different figures for the same quantity in different documents.
+
+Among the sentences that answer the question about as well as the best one, each document's
+figures are read (money with a scale, percentages, ranges). When two documents give different
+values of the same kind, the response lists one claim per document so each side can be checked.
+Contradictory statements without figures are not detected (yet): see the README.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from qa.answer import ScoredSentence
+
+_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_FIGURE = re.compile(
+    r"(?P<cur>\$\s?|US\$\s?)?(?P<a>\d+(?:\.\d+)?)(?:\s*(?:to|-|–)\s*\$?(?P<b>\d+(?:\.\d+)?))?"
+    r"\s*(?P<unit>thousand|million|billion|trillion|percent|per cent|%)",
+    re.IGNORECASE,
+)
+SCORE_MARGIN = 0.15
+MIN_OVERLAP = 0.5
+_QUANTITY_QUESTION = re.compile(
+    r"\bhow (much|many|large|big)\b|\bworth\b|\bvalue\b|\bshare\b|\bpercent|\bestimat|"
+    r"\bcontribut|\bcost\b|\binvest", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -24,7 +43,55 @@ class Conflict:
     claims: list[Claim]
 
 
-def find_conflicts(question: str, scored: list[ScoredSentence], chosen: list[ScoredSentence]
-                   ) -> list[Conflict]:
-    """Conflicts among the best-scoring sentences (detection lands with the answer-quality work)."""
-    return []
+def figures(text: str) -> set[tuple[str, float, float]]:
+    """(kind, low, high) for each money or percentage figure in ``text``."""
+    out = set()
+    for match in _FIGURE.finditer(text.replace(",", "")):
+        unit = match["unit"].lower()
+        low = float(match["a"])
+        high = float(match["b"]) if match["b"] else low
+        if unit in _SCALE:
+            after = text[match.end(): match.end() + 12].lower()
+            if not match["cur"] and "dollar" not in after:
+                continue  # "21 memorandums", "5 million people": not money
+            out.add(("money", low * _SCALE[unit], high * _SCALE[unit]))
+        else:
+            out.add(("percent", low, high))
+    return out
+
+
+def asks_for_quantity(question: str) -> bool:
+    return bool(_QUANTITY_QUESTION.search(question))
+
+
+def find_conflicts(question: str, scored: list[ScoredSentence]) -> list[Conflict]:
+    """Claims from different documents giving different figures for the quantity asked about.
+
+    ``scored`` are candidate sentences scored against the question, best first.
+    """
+    if not scored or not asks_for_quantity(question):
+        return []
+    best_score = scored[0].score
+    per_doc: dict[str, tuple[ScoredSentence, set[tuple[str, float, float]]]] = {}
+    kinds: set[str] = set()
+    for s in scored:
+        if s.score < best_score - SCORE_MARGIN:
+            break
+        figs = figures(s.candidate.text)
+        if s.overlap < MIN_OVERLAP or not figs:
+            continue
+        if not kinds:
+            kinds = {kind for kind, _, _ in figs}  # the kind of figure the best answer gives
+        figs = {f for f in figs if f[0] in kinds}
+        doc_id = s.candidate.hit.chunk.doc_id
+        if figs and doc_id not in per_doc:
+            per_doc[doc_id] = (s, figs)
+    values = [figs for _, figs in per_doc.values()]
+    if len(values) < 2 or all(v == values[0] for v in values):
+        return []
+    claims = [
+        Claim(s.candidate.text, doc_id, s.candidate.hit.title, s.candidate.char_start,
+              s.candidate.char_end)
+        for doc_id, (s, _) in per_doc.items()
+    ]
+    return [Conflict(topic=question.rstrip("?").strip(), claims=claims)]
