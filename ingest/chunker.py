@@ -96,7 +96,7 @@ class SentenceChunker:
         ]
         chunks: list[Chunk] = []
         for start, end, page in sections:
-            for s, e in self._pack(self._units(doc.text, start, end)):
+            for s, e in self._pack(doc.text, self._units(doc.text, start, end)):
                 text = doc.text[s:e]
                 chunks.append(
                     Chunk(
@@ -111,7 +111,7 @@ class SentenceChunker:
                 )
         return chunks
 
-    def _pack(self, units: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
+    def _pack(self, text: str, units: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
         spans: list[tuple[int, int]] = []
         i = 0
         while i < len(units):
@@ -120,6 +120,9 @@ class SentenceChunker:
             while j + 1 < len(units) and total + units[j + 1][2] + 1 <= self.chunk_size:
                 j += 1
                 total += units[j][2] + 1
+            # The sum is an estimate: whitespace between sentences can add tokens.
+            while j > i and self._count(text[units[i][0] : units[j][1]]) > self.chunk_size:
+                j -= 1
             spans.append((units[i][0], units[j][1]))
             if j + 1 >= len(units):
                 break

@@ -242,6 +242,31 @@ def eval_cmd(
         raise typer.Exit(1)
 
 
+@bench_app.command("retrieval")
+def bench_retrieval(
+    dataset: Annotated[Path, typer.Argument(help="BEIR folder: corpus.jsonl, queries.jsonl, qrels/test.tsv.")],
+    mode: Annotated[list[str] | None, typer.Option(help="dense, lexical and/or hybrid (repeatable).")] = None,
+    embedder: EmbedderOpt = None,
+    alpha: Annotated[float | None, typer.Option(help="Hybrid weight of dense scores.")] = None,
+) -> None:
+    """Score retrieval on a BEIR-format dataset (leaderboard nDCG@10, BEIR nDCG@10, recall@10).
+
+    Example:
+      quarry bench retrieval ../shared/bench-data/dbpedia --mode dense --mode hybrid
+    """
+    from eval.beir import score_dataset
+
+    settings = make_settings(embedder=embedder, hybrid_alpha=alpha)
+    modes = tuple(mode or ["dense", "lexical", "hybrid"])
+    bad = [m for m in modes if m not in ("dense", "lexical", "hybrid")]
+    if bad:
+        raise fail(f"unknown mode {bad[0]!r}: use dense, lexical or hybrid", 2)
+    try:
+        typer.echo(json.dumps(score_dataset(dataset, settings, modes), indent=2))
+    except (QuarryError, FileNotFoundError) as exc:
+        raise fail(str(exc)) from None
+
+
 def main() -> None:
     try:
         app()

@@ -1,0 +1,79 @@
+"""/ask latency over HTTP on loopback versus in-process ``answer()`` on the same questions.
+
+Usage: python -m bench.ask_latency   (builds a seed index in a temp dir, starts `quarry serve`)
+The floor (issue 2): HTTP p50 <= 1.3x in-process p50.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from eval.metrics import percentile
+from eval.runner import load_gold
+from quarry.engine import Engine
+from quarry.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+PORT = 8765
+
+
+def main(rounds: int = 3) -> None:
+    questions = [q.question for q in load_gold()]
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "QUARRY_DATA_DIR": tmp, "HF_HUB_OFFLINE": "1"}
+        subprocess.run([sys.executable, "-m", "quarry.cli", "ingest", str(ROOT / "corpus")],
+                       env=env, check=True, capture_output=True)
+        engine = Engine(Settings(data_dir=Path(tmp)))
+        for q in questions:  # warm-up: fills the sentence-embedding cache like a warm server
+            engine.answer(q)
+        inproc = []
+        for _ in range(rounds):
+            for q in questions:
+                t0 = time.perf_counter()
+                engine.answer(q)
+                inproc.append((time.perf_counter() - t0) * 1000)
+        server = subprocess.Popen(
+            [sys.executable, "-m", "quarry.cli", "serve", "--port", str(PORT)], env=env,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            client = httpx.Client(base_url=f"http://127.0.0.1:{PORT}", timeout=30)
+            for _ in range(300):
+                try:
+                    if client.get("/readyz").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                time.sleep(0.2)
+            for q in questions:
+                client.post("/ask", json={"question": q})
+            http = []
+            for _ in range(rounds):
+                for q in questions:
+                    t0 = time.perf_counter()
+                    r = client.post("/ask", json={"question": q})
+                    http.append((time.perf_counter() - t0) * 1000)
+                    assert r.status_code == 200
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    result = {
+        "requests": len(http),
+        "inprocess_p50_ms": round(percentile(inproc, 50), 2),
+        "inprocess_p95_ms": round(percentile(inproc, 95), 2),
+        "http_p50_ms": round(percentile(http, 50), 2),
+        "http_p95_ms": round(percentile(http, 95), 2),
+    }
+    result["p50_ratio"] = round(result["http_p50_ms"] / result["inprocess_p50_ms"], 3)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,99 @@
+"""Score the retriever on a BEIR-format dataset (corpus.jsonl, queries.jsonl, qrels/test.tsv).
+
+Documents are ranked by their best chunk. Reported: the embedding leaderboard's nDCG@10 variant
+(ideal DCG over the same ten retrieved scores, sorted), its recall@10 (score-0 judgments count),
+and standard BEIR nDCG@10 (ideal DCG over all judged documents).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from index.embedders import load_embedder
+from index.retriever import Retriever
+from index.store import open_current
+from index.writer import IndexWriter
+from ingest.chunker import SentenceChunker
+from ingest.loaders import Document, content_hash
+from quarry.settings import Settings
+
+
+def read_dataset(root: Path) -> tuple[list[Document], dict[str, str], dict[str, dict[str, int]]]:
+    docs = []
+    for line in (root / "corpus.jsonl").read_text().splitlines():
+        row = json.loads(line)
+        text = f"{row.get('title', '')}\n\n{row['text']}".strip()
+        docs.append(Document(row["_id"], row.get("title") or row["_id"], str(root), text,
+                             content_hash(text.encode())))
+    queries = {}
+    for line in (root / "queries.jsonl").read_text().splitlines():
+        row = json.loads(line)
+        queries[row["_id"]] = row["text"]
+    qrels: dict[str, dict[str, int]] = {}
+    with open(root / "qrels" / "test.tsv") as fh:
+        for row in csv.reader(fh, delimiter="\t"):
+            if len(row) < 3 or not row[2].lstrip("-").isdigit():
+                continue  # header line
+            qrels.setdefault(row[0], {})[row[1]] = int(row[2])
+    return docs, queries, qrels
+
+
+def leaderboard_ndcg(ranked: list[str], rels: dict[str, int], k: int = 10) -> float:
+    gains = [rels.get(d, 0) for d in ranked[:k]]
+    dcg = sum(g / math.log2(i + 2) for i, g in enumerate(gains))
+    ideal = sum(g / math.log2(i + 2) for i, g in enumerate(sorted(gains, reverse=True)))
+    return dcg / ideal if ideal > 0 else 0.0
+
+
+def beir_ndcg(ranked: list[str], rels: dict[str, int], k: int = 10) -> float:
+    dcg = sum(rels.get(d, 0) / math.log2(i + 2) for i, d in enumerate(ranked[:k]))
+    ideal_gains = sorted((g for g in rels.values() if g > 0), reverse=True)[:k]
+    ideal = sum(g / math.log2(i + 2) for i, g in enumerate(ideal_gains))
+    return dcg / ideal if ideal > 0 else 0.0
+
+
+def leaderboard_recall(ranked: list[str], rels: dict[str, int], k: int = 10) -> float:
+    return len(set(ranked[:k]) & set(rels)) / len(rels) if rels else 0.0
+
+
+def rank_documents(retriever: Retriever, query: str, k: int = 10) -> list[str]:
+    """Documents ordered by their best chunk's score."""
+    ranked: list[str] = []
+    for row, *_ in retriever.scored(query, 200):
+        doc_id = retriever.version.chunks[row].doc_id
+        if doc_id not in ranked:
+            ranked.append(doc_id)
+            if len(ranked) == k:
+                break
+    return ranked
+
+
+def score_dataset(root: Path, settings: Settings, modes: tuple[str, ...] = ("dense",),
+                  data_dir: Path | None = None) -> dict[str, Any]:
+    docs, queries, qrels = read_dataset(root)
+    embedder = load_embedder(settings.embedder)
+    with tempfile.TemporaryDirectory() as tmp:
+        target = data_dir or Path(tmp)
+        IndexWriter(target, embedder, SentenceChunker(settings.chunk_size,
+                    settings.chunk_overlap)).apply(docs)
+        version = open_current(target)
+        results: dict[str, Any] = {"dataset": root.name, "documents": len(docs),
+                                   "queries": len(qrels)}
+        for mode in modes:
+            retriever = Retriever(version, embedder, mode, settings.hybrid_alpha)  # type: ignore[arg-type]
+            lb, std, rec = [], [], []
+            for qid, rels in qrels.items():
+                ranked = rank_documents(retriever, queries[qid])
+                lb.append(leaderboard_ndcg(ranked, rels))
+                std.append(beir_ndcg(ranked, rels))
+                rec.append(leaderboard_recall(ranked, rels))
+            results[mode] = {"ndcg@10_leaderboard": round(sum(lb) / len(lb), 4),
+                             "ndcg@10_beir": round(sum(std) / len(std), 4),
+                             "recall@10": round(sum(rec) / len(rec), 4)}
+        version.close()
+    return results
