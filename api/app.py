@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -12,7 +13,7 @@ from typing import Annotated
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, StreamingResponse
 
 from api.schemas import (
     AskRequest,
@@ -23,6 +24,7 @@ from api.schemas import (
     Health,
     Ready,
 )
+from api.streaming import stream_answer
 from quarry.engine import Engine
 from quarry.errors import (
     DocumentNotFound,
@@ -75,6 +77,19 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     _add_error_handlers(app)
 
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def demo(request: Request) -> HTMLResponse:
+        """The demo page: the widget embedded with one script tag."""
+        endpoint = str(request.base_url).rstrip("/")
+        page = (STATIC / "demo.html").read_text().replace("{{ENDPOINT}}", html.escape(endpoint))
+        return HTMLResponse(page)
+
+    @app.get("/widget.js", include_in_schema=False)
+    def widget() -> FileResponse:
+        """The chat widget script (no build step)."""
+        return FileResponse(STATIC / "widget.js", media_type="text/javascript",
+                            headers={"Cache-Control": "public, max-age=300"})
+
     @app.get("/healthz", response_model=Health, tags=["ops"])
     def healthz() -> Health:
         """Liveness: the process answers."""
@@ -93,6 +108,19 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         """Answer a question with sentences copied from the documents, each cited by offsets."""
         result = engine.answer(body.question, body.top_k)
         return AskResponse.model_validate(asdict(result))
+
+    @app.post("/ask/stream", responses={**_ERRORS, 200: {
+        "content": {"text/event-stream": {}},
+        "description": "Server-Sent Events: `retrieval` (passages), one `sentence` per answer "
+        "sentence, `citations` (citations and conflicts), then `done` carrying the same JSON as "
+        "POST /ask. A failure after the stream started is sent as an `error` event."}},
+        tags=["qa"])
+    def ask_stream(body: AskRequest, engine: EngineDep) -> StreamingResponse:
+        """Stream an answer as Server-Sent Events, for the chat widget."""
+        answerer = engine.answerer()  # raises NoIndexError -> 503 before the stream starts
+        return StreamingResponse(stream_answer(answerer, body.question, body.top_k),
+                                 media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
     @app.get("/documents", response_model=list[DocumentSummary], responses=_ERRORS,
              tags=["documents"])

@@ -8,10 +8,7 @@ import numpy as np
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
 STOPWORDS = frozenset(
-    """a an and are as at be been but by can could did do does for from had has have how if in
-    into is it its of on or over such than that the their them then there these they this to
-    was were what when where which while who whom why will with would about after before between
-    during he she his her our we you your i me my not no so very just also s t""".split()
+    ["a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "could", "did", "do", "does", "for", "from", "had", "has", "have", "how", "if", "in", "into", "is", "it", "its", "of", "on", "or", "over", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "to", "was", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "about", "after", "before", "between", "during", "he", "she", "his", "her", "our", "we", "you", "your", "i", "me", "my", "not", "no", "so", "very", "just", "also", "s", "t"]
 )
 
 

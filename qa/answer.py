@@ -67,6 +67,18 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class Retrieval:
+    """The passages found for a question, before any answer sentence is chosen."""
+
+    question: str
+    top_k: int
+    qvec: np.ndarray
+    hits: list[Hit]
+    passages: list[Passage]
+    retrieve_ms: float
+
+
+@dataclass(frozen=True)
 class Candidate:
     """A sentence of a retrieved passage, located in its document."""
 
@@ -175,31 +187,39 @@ class Answerer:
             self._texts[doc_id] = self.version.document(doc_id).text
         return self._texts[doc_id]
 
-    def answer(self, question: str, top_k: int | None = None) -> Answer:
-        """Answer ``question`` from the ``top_k`` best passages."""
+    def retrieve(self, question: str, top_k: int | None = None) -> Retrieval:
+        """First half of answering: embed the question and find the passages."""
         top_k = top_k or self.settings.top_k
         t0 = time.perf_counter()
         qvec = self.embedder.embed_queries([question])[0]
         hits = self.retriever.search(question, top_k, query_vector=qvec)
-        t1 = time.perf_counter()
-        scored = self.score_sentences(question, qvec, hits)
-        chosen = self._choose(scored)
-        best = scored[0].score if scored else 0.0
         passages = [
             Passage(h.chunk.doc_id, h.title, h.chunk.chunk_id, h.chunk.char_start,
                     h.chunk.char_end, h.chunk.text, round(h.score, 4), h.chunk.page)
             for h in hits
         ]
+        return Retrieval(question, top_k, qvec, hits, passages, _ms(t0, time.perf_counter()))
+
+    def compose(self, r: Retrieval) -> Answer:
+        """Second half: choose answer sentences from the retrieved passages and cite them."""
+        t1 = time.perf_counter()
+        scored = self.score_sentences(r.question, r.qvec, r.hits)
+        chosen = self._choose(scored)
+        best = scored[0].score if scored else 0.0
         if not chosen or best < self.settings.abstain_threshold:
-            t2 = time.perf_counter()
-            return Answer(question, ABSTAIN_MESSAGE, True, [], passages, [],
-                          {"retrieve": _ms(t0, t1), "answer": _ms(t1, t2), "total": _ms(t0, t2)},
-                          best)
-        conflicts = self._conflicts(question, qvec, hits, scored, top_k)
-        citations, text = self._cite(chosen, conflicts)
-        t2 = time.perf_counter()
-        return Answer(question, text, False, citations, passages, conflicts,
-                      {"retrieve": _ms(t0, t1), "answer": _ms(t1, t2), "total": _ms(t0, t2)}, best)
+            answer = Answer(r.question, ABSTAIN_MESSAGE, True, [], r.passages, [], {}, best)
+        else:
+            conflicts = self._conflicts(r.question, r.qvec, r.hits, scored, r.top_k)
+            citations, text = self._cite(chosen, conflicts)
+            answer = Answer(r.question, text, False, citations, r.passages, conflicts, {}, best)
+        spent = _ms(t1, time.perf_counter())
+        answer.timings_ms = {"retrieve": r.retrieve_ms, "answer": spent,
+                             "total": round(r.retrieve_ms + spent, 2)}
+        return answer
+
+    def answer(self, question: str, top_k: int | None = None) -> Answer:
+        """Answer ``question`` from the ``top_k`` best passages."""
+        return self.compose(self.retrieve(question, top_k))
 
     def _conflicts(self, question: str, qvec: np.ndarray, hits: list[Hit],
                    scored: list[ScoredSentence], top_k: int) -> list[Conflict]:
@@ -247,7 +267,7 @@ class Answerer:
         text = " ".join(parts)
         if conflicts:
             n_docs = len({claim.doc_id for c in conflicts for claim in c.claims})
-            text += f" Note: the sources disagree on this: {n_docs} documents give different figures."
+            text += f" Note: the sources disagree: {n_docs} documents give different figures."
         return citations, text
 
 

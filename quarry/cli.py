@@ -215,8 +215,16 @@ def eval_cmd(
       quarry eval --update-baseline                 # accept the current figures deliberately
     """
     from eval.report import write_reports
-    from eval.runner import BASELINE, GOLD, HttpClient, InProcessClient, baseline_from, compare
-    from eval.runner import load_gold, run_eval
+    from eval.runner import (
+        BASELINE,
+        GOLD,
+        HttpClient,
+        InProcessClient,
+        baseline_from,
+        compare,
+        load_gold,
+        run_eval,
+    )
     from quarry.engine import Engine
 
     settings = make_settings(data_dir=data_dir, embedder=embedder)

@@ -44,7 +44,10 @@ def load_embedder(name: str) -> Embedder:
     model folder. Nothing is ever downloaded.
     """
     if name in ("all-MiniLM-L6-v2", "minilm"):
-        from index.embedders.sentence_transformer import SentenceTransformerEmbedder, packaged_minilm
+        from index.embedders.sentence_transformer import (
+            SentenceTransformerEmbedder,
+            packaged_minilm,
+        )
 
         return SentenceTransformerEmbedder(packaged_minilm(), name="all-MiniLM-L6-v2")
     path = Path(name)

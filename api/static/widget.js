@@ -1,0 +1,350 @@
+/*! Quarry chat widget: one script tag, no build step.
+ *
+ *   <script src="http://HOST/widget.js" data-quarry-endpoint="http://HOST" defer></script>
+ *
+ * Optional attributes: data-quarry-mode="inline" with data-quarry-target="#selector" renders the
+ * chat inside that element instead of a launcher button; data-quarry-title sets the header;
+ * data-quarry-key sends a public widget key as X-API-Key.
+ * Everything from the server is rendered with textContent, never as HTML.
+ */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  if (!script) return;
+  var endpoint = (script.getAttribute("data-quarry-endpoint") || "").replace(/\/+$/, "");
+  var mode = script.getAttribute("data-quarry-mode") || "launcher";
+  var title = script.getAttribute("data-quarry-title") || "Ask the documents";
+  var apiKey = script.getAttribute("data-quarry-key");
+  var storageKey = "quarry-widget:" + endpoint;
+
+  var CSS = [
+    ":host{all:initial;font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1f2328}",
+    // Inherited properties cross the shadow boundary: reset the ones host pages like to set.
+    "*{box-sizing:border-box;letter-spacing:normal;word-spacing:normal;text-transform:none;",
+    "text-indent:0;text-align:left;font-style:normal}",
+    ".launcher,.panel{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1f2328}",
+    ".launcher{position:fixed;right:16px;bottom:16px;z-index:2147483000;border:0;border-radius:999px;",
+    "padding:12px 18px;background:#1d4ed8;color:#fff;font:inherit;font-weight:600;cursor:pointer;",
+    "box-shadow:0 4px 14px rgba(0,0,0,.25)}",
+    ".launcher:focus-visible,button:focus-visible,textarea:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}",
+    ".panel{display:flex;flex-direction:column;background:#fff;border:1px solid #d0d7de;border-radius:12px;",
+    "overflow:hidden;box-shadow:0 8px 30px rgba(0,0,0,.2)}",
+    ".floating{position:fixed;right:16px;bottom:72px;z-index:2147483000;width:min(400px,calc(100vw - 16px));",
+    "height:min(600px,calc(100vh - 96px))}",
+    ".inline{width:100%;height:100%;min-height:420px}",
+    "@media (max-width:480px){.floating{right:8px;left:8px;width:auto;bottom:64px}}",
+    ".hidden{display:none!important}",
+    "header{display:flex;align-items:center;gap:8px;padding:10px 12px;background:#1d4ed8;color:#fff}",
+    "header h2{flex:1;margin:0;font-size:15px}",
+    "header button{background:transparent;border:1px solid rgba(255,255,255,.6);color:#fff;border-radius:6px;",
+    "padding:2px 8px;font:inherit;cursor:pointer}",
+    ".log{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:10px}",
+    ".msg{padding:8px 10px;border-radius:10px;max-width:92%;white-space:pre-wrap;overflow-wrap:anywhere}",
+    ".user{align-self:flex-end;background:#dbeafe}",
+    ".bot{align-self:flex-start;background:#f6f8fa;border:1px solid #e5e7eb}",
+    ".abstained{background:#fff7ed;border-color:#fed7aa}",
+    ".error{background:#fef2f2;border-color:#fecaca;color:#991b1b}",
+    ".progress{color:#57606a;font-style:italic}",
+    "sup button{border:0;background:#1d4ed8;color:#fff;border-radius:4px;font-size:11px;padding:0 4px;",
+    "margin:0 2px;cursor:pointer}",
+    ".conflict{margin-top:8px;padding:6px 8px;border-left:3px solid #d97706;background:#fffbeb}",
+    ".conflict strong{display:block}",
+    ".conflict li{margin:4px 0}",
+    ".source{border-top:1px solid #d0d7de;max-height:45%;overflow-y:auto;padding:10px 12px;background:#fafafa}",
+    ".source h3{margin:0 0 4px;font-size:14px}",
+    ".source .meta{color:#57606a;font-size:12px;margin-bottom:6px}",
+    ".source .text{white-space:pre-wrap;overflow-wrap:anywhere}",
+    "mark{background:#fde68a;padding:0 1px}",
+    "form{display:flex;gap:6px;padding:8px;border-top:1px solid #d0d7de}",
+    "textarea{flex:1;resize:none;font:inherit;padding:6px 8px;border:1px solid #d0d7de;border-radius:8px;min-height:38px}",
+    "form button{border:0;border-radius:8px;background:#1d4ed8;color:#fff;font:inherit;padding:0 14px;cursor:pointer}",
+    "form button:disabled{opacity:.6;cursor:default}",
+  ].join("");
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    if (attrs) for (var k in attrs) node.setAttribute(k, attrs[k]);
+    if (text != null) node.textContent = text;
+    return node;
+  }
+
+  var host = el("quarry-widget", { "data-quarry-widget": "" });
+  var root = host.attachShadow({ mode: "open" });
+  root.appendChild(el("style", null, CSS));
+
+  var panel = el("section", { class: "panel", role: "dialog", "aria-label": title });
+  var header = el("header");
+  header.appendChild(el("h2", null, title));
+  var clearBtn = el("button", { type: "button", "aria-label": "Clear conversation" }, "Clear");
+  header.appendChild(clearBtn);
+  var closeBtn = null;
+  var log = el("div", { class: "log", "aria-live": "polite", "aria-relevant": "additions" });
+  var source = el("aside", { class: "source hidden", "aria-label": "Cited source", tabindex: "-1" });
+  var form = el("form");
+  var input = el("textarea", { rows: "2", placeholder: "Ask a question…", "aria-label": "Your question" });
+  var send = el("button", { type: "submit" }, "Send");
+  form.appendChild(input);
+  form.appendChild(send);
+  panel.appendChild(header);
+  panel.appendChild(log);
+  panel.appendChild(source);
+  panel.appendChild(form);
+
+  var launcher = null;
+  if (mode === "inline") {
+    panel.classList.add("inline");
+    root.appendChild(panel);
+    var target = document.querySelector(script.getAttribute("data-quarry-target") || "");
+    (target || script.parentNode).appendChild(host);
+  } else {
+    panel.classList.add("floating", "hidden");
+    closeBtn = el("button", { type: "button", "aria-label": "Close chat" }, "×");
+    header.appendChild(closeBtn);
+    launcher = el("button", { class: "launcher", type: "button", "aria-expanded": "false" }, "Ask");
+    root.appendChild(launcher);
+    root.appendChild(panel);
+    document.body.appendChild(host);
+    launcher.addEventListener("click", function () { setOpen(panel.classList.contains("hidden")); });
+    closeBtn.addEventListener("click", function () { setOpen(false); });
+  }
+
+  function setOpen(open) {
+    if (!launcher) return;
+    panel.classList.toggle("hidden", !open);
+    launcher.setAttribute("aria-expanded", String(open));
+    if (open) input.focus(); else launcher.focus();
+  }
+
+  // ---- history (sessionStorage: survives a reload within the tab) ----
+  var history = [];
+  try { history = JSON.parse(sessionStorage.getItem(storageKey) || "[]"); } catch (e) { history = []; }
+  function save() {
+    try { sessionStorage.setItem(storageKey, JSON.stringify(history.slice(-50))); } catch (e) { /* full or blocked */ }
+  }
+
+  function addUser(text) {
+    log.appendChild(el("div", { class: "msg user" }, text));
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function citeButton(c) {
+    var sup = el("sup");
+    var b = el("button", { type: "button", "aria-label": "Source " + c.n + ": " + c.title }, String(c.n));
+    b.addEventListener("click", function () { openSource(c); });
+    sup.appendChild(b);
+    return sup;
+  }
+
+  function renderAnswer(node, body) {
+    node.textContent = "";
+    node.classList.remove("progress");
+    if (body.abstained) {
+      node.classList.add("abstained");
+      node.textContent = body.answer;
+      return;
+    }
+    var byN = {};
+    body.citations.forEach(function (c) { byN[c.n] = c; });
+    // Split on the [n] markers; the text between them is rendered as plain text.
+    var parts = body.answer.split(/\[(\d+)\]/);
+    for (var i = 0; i < parts.length; i++) {
+      if (i % 2 === 0) { if (parts[i]) node.appendChild(document.createTextNode(parts[i])); }
+      else if (byN[parts[i]]) node.appendChild(citeButton(byN[parts[i]]));
+      else node.appendChild(document.createTextNode("[" + parts[i] + "]"));
+    }
+    (body.conflicts || []).forEach(function (conflict) {
+      var box = el("div", { class: "conflict", role: "note" });
+      box.appendChild(el("strong", null, "Sources disagree"));
+      var list = el("ul");
+      conflict.claims.forEach(function (claim) {
+        var li = el("li");
+        li.appendChild(document.createTextNode(claim.title + ": “" + claim.text + "”"));
+        var c = { n: "↗", doc_id: claim.doc_id, title: claim.title, char_start: claim.char_start,
+                  char_end: claim.char_end, page: null };
+        var b = el("button", { type: "button", "aria-label": "Open claim from " + claim.title }, "open");
+        b.addEventListener("click", function () { openSource(c); });
+        var sup = el("sup"); sup.appendChild(b); li.appendChild(sup);
+        list.appendChild(li);
+      });
+      box.appendChild(list);
+      node.appendChild(box);
+    });
+  }
+
+  function addBot(body) {
+    var node = el("div", { class: "msg bot" });
+    renderAnswer(node, body);
+    log.appendChild(node);
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function addError(text) {
+    log.appendChild(el("div", { class: "msg bot error", role: "alert" }, text));
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function replay() {
+    log.textContent = "";
+    history.forEach(function (item) {
+      if (item.role === "user") addUser(item.text);
+      else if (item.role === "bot") addBot(item.body);
+      else addError(item.text);
+    });
+  }
+
+  clearBtn.addEventListener("click", function () {
+    history = []; save(); replay();
+    source.classList.add("hidden");
+    input.focus();
+  });
+
+  // ---- source panel: the quoted span highlighted in its surrounding text ----
+  var docs = {};
+  function fetchDoc(docId) {
+    if (!docs[docId]) {
+      docs[docId] = fetch(endpoint + "/documents/" + encodeURIComponent(docId), { headers: headers() })
+        .then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r.json(); })
+        .catch(function (e) { delete docs[docId]; throw e; });
+    }
+    return docs[docId];
+  }
+
+  function openSource(c) {
+    source.classList.remove("hidden");
+    source.textContent = "";
+    source.appendChild(el("h3", null, c.title));
+    source.appendChild(el("div", { class: "meta" }, "Loading…"));
+    fetchDoc(c.doc_id).then(function (doc) {
+      source.textContent = "";
+      source.appendChild(el("h3", null, doc.title));
+      var meta = "Source " + c.n + " · " + doc.doc_id + " · characters " + c.char_start + "–" + c.char_end;
+      var page = c.page;
+      if (page == null && doc.pages) doc.pages.forEach(function (p) { if (p[1] <= c.char_start && c.char_start < p[2]) page = p[0]; });
+      if (page != null) meta += " · page " + page;
+      source.appendChild(el("div", { class: "meta" }, meta));
+      var text = el("div", { class: "text" });
+      var from = Math.max(0, c.char_start - 400), to = Math.min(doc.text.length, c.char_end + 400);
+      text.appendChild(document.createTextNode((from > 0 ? "…" : "") + doc.text.slice(from, c.char_start)));
+      var mark = el("mark", null, doc.text.slice(c.char_start, c.char_end));
+      text.appendChild(mark);
+      text.appendChild(document.createTextNode(doc.text.slice(c.char_end, to) + (to < doc.text.length ? "…" : "")));
+      source.appendChild(text);
+      mark.scrollIntoView({ block: "nearest" });
+      source.focus();
+    }).catch(function () {
+      source.textContent = "";
+      source.appendChild(el("div", { class: "meta" }, "Could not load the source document."));
+    });
+  }
+
+  // ---- asking, with the answer streamed as Server-Sent Events ----
+  function headers() {
+    var h = { "Content-Type": "application/json" };
+    if (apiKey) h["X-API-Key"] = apiKey;
+    return h;
+  }
+
+  function describeError(status, payload) {
+    var detail = payload && payload.detail;
+    if (Array.isArray(detail)) detail = detail.map(function (d) { return (d.loc || []).slice(-1)[0] + ": " + d.msg; }).join("; ");
+    if (status === 429) return "Too many questions right now. Please wait a moment and try again.";
+    if (status >= 500 && !detail) detail = "the server had a problem";
+    return "Sorry, the question could not be answered (" + status + "): " + (detail || "request failed") + ".";
+  }
+
+  function parseEvents(buffer, onEvent) {
+    var blocks = buffer.split("\n\n");
+    var rest = blocks.pop();
+    blocks.forEach(function (block) {
+      var name = "message", data = "";
+      block.split("\n").forEach(function (line) {
+        if (line.indexOf("event:") === 0) name = line.slice(6).trim();
+        else if (line.indexOf("data:") === 0) data += line.slice(5).trim();
+      });
+      if (data) onEvent(name, JSON.parse(data));
+    });
+    return rest;
+  }
+
+  var busy = false;
+  function ask(question) {
+    busy = true;
+    send.disabled = true;
+    addUser(question);
+    history.push({ role: "user", text: question }); save();
+    var node = el("div", { class: "msg bot progress" }, "Searching the documents…");
+    log.appendChild(node);
+    log.scrollTop = log.scrollHeight;
+    var finished = false;
+    function fail(text) {
+      if (node.parentNode) node.parentNode.removeChild(node);
+      addError(text);
+      history.push({ role: "error", text: text }); save();
+    }
+    fetch(endpoint + "/ask/stream", { method: "POST", headers: headers(), body: JSON.stringify({ question: question }) })
+      .then(function (response) {
+        if (!response.ok) {
+          return response.json().catch(function () { return null; }).then(function (p) { fail(describeError(response.status, p)); finished = true; });
+        }
+        var reader = response.body.getReader();
+        var decoder = new TextDecoder();
+        var buffer = "";
+        var streamed = el("span");
+        function onEvent(name, data) {
+          if (name === "retrieval") node.textContent = "Found " + data.passages.length + " passages. Reading…";
+          else if (name === "sentence") {
+            if (!streamed.parentNode) { node.textContent = ""; node.classList.remove("progress"); node.appendChild(streamed); }
+            streamed.appendChild(document.createTextNode(data.text + " "));
+            streamed.appendChild(citeButton(data.citation));
+            streamed.appendChild(document.createTextNode(" "));
+          } else if (name === "done") {
+            finished = true;
+            renderAnswer(node, data);
+            history.push({ role: "bot", body: data }); save();
+          } else if (name === "error") {
+            finished = true;
+            fail("Sorry, the answer could not be completed: " + data.detail + ".");
+          }
+          log.scrollTop = log.scrollHeight;
+        }
+        function pump() {
+          return reader.read().then(function (chunk) {
+            if (chunk.done) { parseEvents(buffer + "\n\n", onEvent); return; }
+            buffer = parseEvents(buffer + decoder.decode(chunk.value, { stream: true }), onEvent);
+            return pump();
+          });
+        }
+        return pump();
+      })
+      .catch(function () {
+        if (!finished) { finished = true; fail("Could not reach the Quarry server. Check your connection and try again."); }
+      })
+      .then(function () {
+        if (!finished) fail("The connection dropped before the answer was complete. Please try again.");
+        busy = false;
+        send.disabled = false;
+        input.focus();
+      });
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var question = input.value.trim();
+    if (!question || busy) return;
+    input.value = "";
+    ask(question);
+  });
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event("submit", { cancelable: true }));
+    }
+  });
+  root.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    if (!source.classList.contains("hidden")) { source.classList.add("hidden"); input.focus(); }
+    else setOpen(false);
+  });
+
+  replay();
+})();

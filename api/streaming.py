@@ -1,0 +1,38 @@
+"""Server-Sent Events for /ask/stream: passages first, then the answer sentence by sentence."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from dataclasses import asdict
+from typing import Any
+
+from api.schemas import AskResponse
+from qa.answer import Answerer
+from quarry.errors import QuarryError
+
+log = logging.getLogger("quarry.api")
+
+
+def sse(event: str, data: Any) -> str:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+def stream_answer(answerer: Answerer, question: str, top_k: int) -> Iterator[str]:
+    """Yield the SSE events of one answer; errors become an ``error`` event, never a traceback."""
+    try:
+        retrieval = answerer.retrieve(question, top_k)
+        yield sse("retrieval", {"passages": [asdict(p) for p in retrieval.passages]})
+        answer = answerer.compose(retrieval)
+        body = AskResponse.model_validate(asdict(answer)).model_dump()
+        if answer.abstained:
+            yield sse("abstained", {"answer": answer.answer})
+        for citation in body["citations"]:
+            yield sse("sentence", {"n": citation["n"], "text": citation["quote"],
+                                   "citation": citation})
+        yield sse("citations", {"citations": body["citations"], "conflicts": body["conflicts"]})
+        yield sse("done", body)
+    except QuarryError as exc:
+        log.exception("stream failed", exc_info=exc)
+        yield sse("error", {"detail": "the answer could not be completed"})

@@ -1,0 +1,192 @@
+"""The chat widget in a real Chromium against a real `quarry serve` on loopback.
+
+Screenshots of the main states are saved in test-artifacts/screenshots/.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import ARTIFACTS
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = ARTIFACTS / "screenshots"
+XSS_DOC = (
+    "Zebra Ridge safety notice\n\n"
+    "At the Zebra Ridge site <script>window.__xss = 1</script> all workers must wear blue helmets. "
+    "The Zebra Ridge blasting schedule <img src=x onerror=\"window.__xss = 2\"> is posted daily. "
+    "See <a href=\"javascript:window.__xss = 3\">javascript:window.__xss = 3</a> for the memo.\n"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, seed_settings):
+    data_dir = tmp_path_factory.mktemp("widget") / "data"
+    shutil.copytree(seed_settings.data_dir, data_dir)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "QUARRY_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1",
+           "QUARRY_ALLOWED_ORIGINS": f'["{url}"]'}
+    proc = subprocess.Popen([sys.executable, "-m", "quarry.cli", "serve", "--port", str(port)],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                break
+        except httpx.TransportError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("quarry serve did not become ready")
+    yield {"url": url, "proc": proc, "data_dir": data_dir}
+    proc.kill()
+    proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "Debian's chromium is required: apt-get install chromium"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser, server):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": 1200, "height": 800})
+    pg = context.new_page()
+    pg.goto(server["url"] + "/")
+    yield pg
+    context.close()
+
+
+def ask(page, question):
+    if page.locator(".panel").is_hidden():
+        page.click(".launcher")
+    page.fill("textarea", question)
+    page.keyboard.press("Enter")
+    bots = page.locator(".msg.bot:not(.progress)")
+    count = bots.count()
+    page.wait_for_function(
+        "n => document.querySelector('[data-quarry-widget]').shadowRoot"
+        ".querySelectorAll('.msg.bot:not(.progress)').length > n", arg=count, timeout=60_000)
+    return page.locator(".msg.bot:not(.progress)").last
+
+
+def test_answer_streams_in_and_citation_opens_the_quote(page, server):
+    last = ask(page, "How much is the FWO agreement with US Strategic Metals worth?")
+    assert "$500 million" in last.inner_text()
+    page.screenshot(path=str(SHOTS / "answer.png"))
+    api = httpx.post(server["url"] + "/ask", json={
+        "question": "How much is the FWO agreement with US Strategic Metals worth?"}).json()
+    last.locator("sup button").first.click()
+    mark = page.locator(".source mark")
+    mark.wait_for()
+    assert mark.inner_text() == api["citations"][0]["quote"]
+    assert api["citations"][0]["doc_id"] in page.locator(".source .meta").inner_text()
+    page.screenshot(path=str(SHOTS / "citation.png"))
+    # Host page CSS (hotpink buttons, letter-spacing) does not reach inside the widget.
+    color = page.locator(".launcher").evaluate("b => getComputedStyle(b).backgroundColor")
+    assert color == "rgb(29, 78, 216)"
+    spacing = page.locator(".msg.bot").last.evaluate("m => getComputedStyle(m).letterSpacing")
+    assert spacing == "normal"
+
+
+def test_stream_sends_retrieval_then_sentences_then_done(server):
+    events = []
+    with httpx.stream("POST", server["url"] + "/ask/stream",
+                      json={"question": "Who is the spokesman of China's Foreign Ministry?"}) as r:
+        assert r.headers["content-type"].startswith("text/event-stream")
+        events = [line[7:] for line in r.iter_lines() if line.startswith("event: ")]
+    assert events[0] == "retrieval" and events[-1] == "done"
+    assert "sentence" in events and events.index("citations") == len(events) - 2
+
+
+def test_conflict_note_lists_each_side(page):
+    last = ask(page, "How much has China invested in CPEC?")
+    note = last.locator(".conflict")
+    assert "Sources disagree" in note.inner_text()
+    assert note.locator("li").count() >= 2
+    page.screenshot(path=str(SHOTS / "conflict.png"))
+
+
+def test_abstention_is_shown_as_such(page):
+    last = ask(page, "What is the capital of Australia?")
+    assert "abstained" in last.get_attribute("class")
+    assert "could not find an answer" in last.inner_text()
+    assert "error" not in last.get_attribute("class")
+
+
+def test_history_survives_reload_and_clear_empties_it(page):
+    page.reload()
+    page.click(".launcher")
+    assert page.locator(".msg.user").count() == 3
+    assert page.locator(".conflict").count() == 1
+    page.keyboard.press("Escape")
+    assert page.locator(".panel").is_hidden()
+    assert page.evaluate(
+        "document.querySelector('[data-quarry-widget]').shadowRoot.activeElement.className"
+    ) == "launcher"
+
+
+def test_narrow_screen_is_readable(browser, server):
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    pg = context.new_page()
+    pg.goto(server["url"] + "/")
+    pg.click(".launcher")
+    box = pg.locator(".panel").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 320
+    pg.screenshot(path=str(SHOTS / "mobile-320.png"))
+    context.close()
+
+
+def test_document_html_is_rendered_inert(page, server, real_embedder, tmp_path):
+    from index.writer import IndexWriter
+    from ingest.chunker import SentenceChunker
+    from ingest.discover import load_paths
+
+    doc = tmp_path / "zebra_ridge.txt"
+    doc.write_text(XSS_DOC)
+    IndexWriter(server["data_dir"], real_embedder, SentenceChunker(160, 32), progress=False).apply(
+        load_paths([doc], progress=False).documents)
+    last = ask(page, "What must workers wear at the Zebra Ridge site?")
+    assert "<script>window.__xss = 1</script>" in last.inner_text()
+    last.locator("sup button").first.click()
+    page.locator(".source mark").wait_for()
+    assert "<img src=x onerror" in page.locator(".source .text").inner_text()
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__xss === undefined")
+    assert page.locator("img").count() == 0  # nothing was turned into an element
+    page.screenshot(path=str(SHOTS / "xss-inert.png"))
+
+
+def test_server_down_shows_a_readable_error_and_widget_stays_usable(page, server):
+    server["proc"].kill()
+    server["proc"].wait(timeout=30)
+    ask(page, "Is anyone there?")
+    error = page.locator(".msg.error").last
+    assert "Could not reach the Quarry server" in error.inner_text()
+    assert page.locator("textarea").is_enabled()
+    assert page.locator("form button").is_enabled()
+    page.screenshot(path=str(SHOTS / "server-down.png"))
