@@ -24,6 +24,10 @@ from api.schemas import (
     Health,
     Ready,
 )
+from api.admin import router as admin_router
+from api.guard import BodyTooLarge, Guard
+from api.jobs import JobRunner
+from api.security import KeyRing
 from api.streaming import stream_answer
 from quarry.engine import Engine
 from quarry.errors import (
@@ -44,16 +48,19 @@ def get_engine(request: Request) -> Engine:
 
 EngineDep = Annotated[Engine, Depends(get_engine)]
 
-_ERRORS = {404: {"model": ErrorOut}, 422: {"model": ErrorOut}, 503: {"model": ErrorOut}}
+_ERRORS = {code: {"model": ErrorOut} for code in (401, 403, 404, 413, 422, 429, 503)}
 
 
-def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, engine: Engine | None = None,
+               ring: KeyRing | None = None) -> FastAPI:
     """Build the API. ``engine`` may be injected (tests); otherwise one is made from settings."""
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.engine = engine or Engine(settings)
+        app.state.settings = settings
+        app.state.jobs = JobRunner()
         try:
             app.state.engine.answerer()  # load the model and index now, not on the first request
         except NoIndexError:
@@ -61,20 +68,34 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         except QuarryError as exc:
             log.error("index not loaded: %s", exc)
         yield
+        app.state.jobs.shutdown()
 
     app = FastAPI(
         title="Quarry",
         version="0.1.0",
         description="Grounded question answering: answers are passages copied from your "
-        "documents, each cited by exact character offsets you can check with GET /documents.",
+        "documents, each cited by exact character offsets you can check with GET /documents.\n\n"
+        "**Keys**: when keys are configured, send one in `X-API-Key` (or `Authorization: Bearer`). "
+        "Widget keys may ask and read documents from their allowed origins; admin keys may also "
+        "use /admin. Missing key: 401; wrong key, wrong origin or too little right: 403.\n\n"
+        f"**Limits**: {settings.rate_limit_per_minute} requests a minute per key and per client "
+        f"IP (bursts of {settings.rate_limit_burst}), then 429 with Retry-After; JSON bodies up "
+        f"to {settings.max_body_bytes} bytes, questions up to 2,000 characters; uploads up to "
+        f"{settings.max_upload_files} files of {settings.max_upload_bytes} bytes each, of types "
+        ".txt .md .markdown .html .htm .pdf .docx (413 / 415 otherwise).",
         lifespan=lifespan,
     )
+    # Order matters: the last added runs first. CORS is outermost so that preflights are answered
+    # and even 401/429 replies carry CORS headers the widget can read.
+    app.add_middleware(Guard, settings=settings, ring=ring or KeyRing.from_settings(settings))
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.allowed_origins,
-        allow_methods=["GET", "POST"],
+        allow_methods=["GET", "POST", "DELETE"],
         allow_headers=["Content-Type", "Authorization", "X-API-Key"],
+        expose_headers=["Retry-After"],
     )
+    app.include_router(admin_router)
     _add_error_handlers(app)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -148,6 +169,10 @@ def _add_error_handlers(app: FastAPI) -> None:
             for e in exc.errors()
         ]
         return JSONResponse(status_code=422, content={"detail": detail})
+
+    @app.exception_handler(BodyTooLarge)
+    async def too_large(request: Request, exc: BodyTooLarge) -> JSONResponse:
+        return JSONResponse(status_code=413, content={"detail": str(exc)})
 
     @app.exception_handler(QuarryError)
     async def quarry_error(request: Request, exc: QuarryError) -> JSONResponse:

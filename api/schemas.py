@@ -96,3 +96,20 @@ class Ready(BaseModel):
     documents: int
     chunks: int
     embedder: str
+
+
+class JobOut(BaseModel):
+    job_id: str
+    kind: str
+    status: str = Field(..., description="queued, running, done or failed")
+    created_at: float
+    finished_at: float | None = None
+    result: dict[str, object] = Field(default_factory=dict,
+                                      description="The ingest report, with skipped files.")
+    error: str | None = None
+
+
+class DeleteOut(BaseModel):
+    removed: list[str]
+    version: str
+    documents: int

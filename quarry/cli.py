@@ -190,10 +190,17 @@ def serve(
 
     from api.app import create_app
 
+    from api.security import KeyRing, check_bind
+
     settings = make_settings(host=host, port=port, data_dir=data_dir, embedder=embedder)
+    try:
+        ring = KeyRing.from_settings(settings)
+        typer.echo(check_bind(settings, ring), err=True)
+    except QuarryError as exc:
+        raise fail(str(exc)) from None
     typer.echo(f"Quarry serving {settings.data_dir} on http://{settings.host}:{settings.port} "
                f"(API docs at /docs)", err=True)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    uvicorn.run(create_app(settings, ring=ring), host=settings.host, port=settings.port, log_level="info")
 
 
 @app.command("eval")
@@ -273,6 +280,37 @@ def bench_retrieval(
         typer.echo(json.dumps(score_dataset(dataset, settings, modes), indent=2))
     except (QuarryError, FileNotFoundError) as exc:
         raise fail(str(exc)) from None
+
+
+keys_app = typer.Typer(help="Create and hash API keys for QUARRY_KEYS_FILE.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+
+@keys_app.command("new")
+def keys_new() -> None:
+    """Print a new random key and the hash to store in the keys file.
+
+    Example:
+      quarry keys new    # give the key to the client, put the hash in keys.json
+    """
+    import secrets
+
+    from api.security import hash_key
+
+    key = "qk_" + secrets.token_urlsafe(32)
+    typer.echo(f"key:  {key}\nhash: {hash_key(key)}")
+
+
+@keys_app.command("hash")
+def keys_hash(key: Annotated[str, typer.Argument(help="The raw key.")]) -> None:
+    """Print the sha256 hash of an existing key, as the keys file stores it.
+
+    Example:
+      quarry keys hash qk_abc123
+    """
+    from api.security import hash_key
+
+    typer.echo(hash_key(key))
 
 
 def main() -> None:

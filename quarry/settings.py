@@ -41,6 +41,21 @@ class Settings(BaseSettings):
         default_factory=lambda: ["http://127.0.0.1:8000", "http://localhost:8000"]
     )
     keep_versions: int = Field(2, ge=1, le=100, description="Index versions kept on disk.")
+    corpus_dir: Path | None = Field(
+        None, description="Folder that POST /admin/reingest ingests (with prune)."
+    )
+    # Access control: raw keys from the environment are hashed on load and never kept.
+    admin_keys: list[str] = Field(default_factory=list, description="Keys that may change the corpus.")
+    widget_keys: list[str] = Field(
+        default_factory=list, description="Public keys that may only ask and read documents."
+    )
+    keys_file: Path | None = Field(None, description="JSON file of sha256-hashed keys.")
+    # Limits.
+    rate_limit_per_minute: int = Field(120, ge=1, description="Sustained requests per key and per IP.")
+    rate_limit_burst: int = Field(30, ge=1, description="Requests allowed in a burst.")
+    max_body_bytes: int = Field(64 * 1024, ge=1024, description="Largest JSON request body.")
+    max_upload_bytes: int = Field(20 * 1024 * 1024, ge=1024, description="Largest upload, per file.")
+    max_upload_files: int = Field(20, ge=1, description="Files per upload request.")
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,131 @@
+"""Admin endpoints: upload documents, delete one, re-ingest the configured folder, job status.
+
+The guard middleware lets only admin keys reach these (or anyone on loopback when no key is
+configured at all).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
+from fastapi.responses import JSONResponse
+
+from api.jobs import Job, JobRunner
+from api.schemas import DeleteOut, ErrorOut, JobOut
+from index.writer import IndexWriter
+from ingest.chunker import SentenceChunker
+from ingest.discover import load_paths
+from ingest.loaders import SUPPORTED_SUFFIXES
+from quarry.engine import Engine
+from quarry.settings import Settings
+
+router = APIRouter(prefix="/admin", tags=["admin"])
+_AUTH = {401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 429: {"model": ErrorOut}}
+
+
+def _state(request: Request) -> tuple[Engine, Settings, JobRunner]:
+    return request.app.state.engine, request.app.state.settings, request.app.state.jobs
+
+
+State = Annotated[tuple[Engine, Settings, JobRunner], Depends(_state)]
+
+
+def _writer(engine: Engine, settings: Settings) -> IndexWriter:
+    return IndexWriter(Path(settings.data_dir), engine.embedder,
+                       SentenceChunker(settings.chunk_size, settings.chunk_overlap),
+                       settings.keep_versions, progress=False)
+
+
+def upload_dir(settings: Settings) -> Path:
+    return Path(settings.data_dir) / "uploads"
+
+
+def _job_out(job: Job) -> JobOut:
+    return JobOut(**asdict(job))
+
+
+def _ingest(engine: Engine, settings: Settings, paths: list[Path], prune: bool) -> dict[str, Any]:
+    from index.writer import existing_sources
+
+    loaded = load_paths(paths, existing_sources(Path(settings.data_dir)), progress=False)
+    report = _writer(engine, settings).apply(loaded.documents, prune_missing=prune)
+    return {**asdict(report), "skipped": [{"path": f.path, "reason": f.reason}
+                                          for f in loaded.failures]}
+
+
+def _safe_name(name: str) -> str:
+    base = Path(name.replace("\\", "/")).name
+    stem, suffix = Path(base).stem, Path(base).suffix.lower()
+    return (re.sub(r"[^A-Za-z0-9_.-]+", "-", stem).strip(".-") or "upload")[:80] + suffix
+
+
+@router.post("/documents", status_code=202, response_model=JobOut,
+             responses={**_AUTH, 413: {"model": ErrorOut}, 415: {"model": ErrorOut},
+                        422: {"model": ErrorOut}})
+async def upload(files: Annotated[list[UploadFile], File(description="Documents to ingest.")],
+                 state: State) -> JobOut:
+    """Upload documents (.txt .md .html .pdf .docx) and ingest them as a background job."""
+    engine, settings, jobs = state
+    if len(files) > settings.max_upload_files:
+        raise HTTPException(413, f"at most {settings.max_upload_files} files per upload")
+    staged: list[tuple[str, bytes]] = []
+    for f in files:
+        name = _safe_name(f.filename or "upload")
+        if Path(name).suffix not in SUPPORTED_SUFFIXES:
+            raise HTTPException(415, f"{f.filename}: unsupported file type; allowed: "
+                                     f"{', '.join(SUPPORTED_SUFFIXES)}")
+        data = await f.read(settings.max_upload_bytes + 1)
+        if len(data) > settings.max_upload_bytes:
+            raise HTTPException(413, f"{f.filename}: over the {settings.max_upload_bytes}-byte "
+                                     "upload limit")
+        staged.append((name, data))
+    folder = upload_dir(settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, data in staged:
+        path = folder / name
+        tmp = path.with_name(f".{name}.part")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+        paths.append(path)
+    return _job_out(jobs.submit("upload", lambda: _ingest(engine, settings, paths, prune=False)))
+
+
+@router.delete("/documents/{doc_id}", response_model=DeleteOut,
+               responses={**_AUTH, 404: {"model": ErrorOut}})
+def delete(doc_id: str, state: State) -> DeleteOut:
+    """Delete a document now; it can never be retrieved or cited again."""
+    engine, settings, _ = state
+    source = Path(engine.version().document(doc_id).source)  # 404 if unknown
+    report = _writer(engine, settings).apply(deletes=[doc_id])
+    if source.parent == upload_dir(settings).resolve():
+        source.unlink(missing_ok=True)  # an uploaded file would otherwise come back on reingest
+    return DeleteOut(removed=report.removed, version=report.version,
+                     documents=report.n_documents)
+
+
+@router.post("/reingest", status_code=202, response_model=JobOut,
+             responses={**_AUTH, 409: {"model": ErrorOut}})
+def reingest(state: State) -> JobOut | JSONResponse:
+    """Re-ingest QUARRY_CORPUS_DIR and uploads, pruning documents whose files are gone."""
+    engine, settings, jobs = state
+    if settings.corpus_dir is None:
+        return JSONResponse(status_code=409, content={
+            "detail": "no corpus folder configured: set QUARRY_CORPUS_DIR"})
+    paths = [Path(settings.corpus_dir)]
+    if upload_dir(settings).exists():
+        paths.append(upload_dir(settings))
+    return _job_out(jobs.submit("reingest", lambda: _ingest(engine, settings, paths, prune=True)))
+
+
+@router.get("/jobs/{job_id}", response_model=JobOut, responses={**_AUTH, 404: {"model": ErrorOut}})
+def job_status(job_id: str, state: State) -> JobOut:
+    """Status of an upload or re-ingest job: queued, running, done or failed."""
+    job = state[2].get(job_id)
+    if job is None:
+        raise HTTPException(404, f"no job with id {job_id!r}")
+    return _job_out(job)
