@@ -21,8 +21,8 @@ install: $(STAMP)
 
 run: $(STAMP)
 	@test -f quarry-data/CURRENT || $(VENV)/bin/quarry ingest corpus
-	@echo "Quarry: http://127.0.0.1:8000  (API docs: http://127.0.0.1:8000/docs)"
-	$(VENV)/bin/quarry serve --host 127.0.0.1 --port 8000
+	@echo "Quarry: demo page with the chat widget at http://127.0.0.1:8000 (API docs: /docs)"
+	QUARRY_CORPUS_DIR=corpus $(VENV)/bin/quarry serve --host 127.0.0.1 --port 8000
 
 test: $(STAMP)
 	$(PY) -m pytest

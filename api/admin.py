@@ -24,7 +24,7 @@ from quarry.engine import Engine
 from quarry.settings import Settings
 
 router = APIRouter(prefix="/admin", tags=["admin"])
-_AUTH = {401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 429: {"model": ErrorOut}}
+_AUTH: dict[int | str, dict[str, Any]] = {c: {"model": ErrorOut} for c in (401, 403, 429)}
 
 
 def _state(request: Request) -> tuple[Engine, Settings, JobRunner]:
@@ -35,9 +35,13 @@ State = Annotated[tuple[Engine, Settings, JobRunner], Depends(_state)]
 
 
 def _writer(engine: Engine, settings: Settings) -> IndexWriter:
-    return IndexWriter(Path(settings.data_dir), engine.embedder,
-                       SentenceChunker(settings.chunk_size, settings.chunk_overlap),
-                       settings.keep_versions, progress=False)
+    return IndexWriter(
+        Path(settings.data_dir),
+        engine.embedder,
+        SentenceChunker(settings.chunk_size, settings.chunk_overlap),
+        settings.keep_versions,
+        progress=False,
+    )
 
 
 def upload_dir(settings: Settings) -> Path:
@@ -53,8 +57,10 @@ def _ingest(engine: Engine, settings: Settings, paths: list[Path], prune: bool) 
 
     loaded = load_paths(paths, existing_sources(Path(settings.data_dir)), progress=False)
     report = _writer(engine, settings).apply(loaded.documents, prune_missing=prune)
-    return {**asdict(report), "skipped": [{"path": f.path, "reason": f.reason}
-                                          for f in loaded.failures]}
+    return {
+        **asdict(report),
+        "skipped": [{"path": f.path, "reason": f.reason} for f in loaded.failures],
+    }
 
 
 def _safe_name(name: str) -> str:
@@ -63,11 +69,20 @@ def _safe_name(name: str) -> str:
     return (re.sub(r"[^A-Za-z0-9_.-]+", "-", stem).strip(".-") or "upload")[:80] + suffix
 
 
-@router.post("/documents", status_code=202, response_model=JobOut,
-             responses={**_AUTH, 413: {"model": ErrorOut}, 415: {"model": ErrorOut},
-                        422: {"model": ErrorOut}})
-async def upload(files: Annotated[list[UploadFile], File(description="Documents to ingest.")],
-                 state: State) -> JobOut:
+@router.post(
+    "/documents",
+    status_code=202,
+    response_model=JobOut,
+    responses={
+        **_AUTH,
+        413: {"model": ErrorOut},
+        415: {"model": ErrorOut},
+        422: {"model": ErrorOut},
+    },
+)
+async def upload(
+    files: Annotated[list[UploadFile], File(description="Documents to ingest.")], state: State
+) -> JobOut:
     """Upload documents (.txt .md .html .pdf .docx) and ingest them as a background job."""
     engine, settings, jobs = state
     if len(files) > settings.max_upload_files:
@@ -76,12 +91,15 @@ async def upload(files: Annotated[list[UploadFile], File(description="Documents 
     for f in files:
         name = _safe_name(f.filename or "upload")
         if Path(name).suffix not in SUPPORTED_SUFFIXES:
-            raise HTTPException(415, f"{f.filename}: unsupported file type; allowed: "
-                                     f"{', '.join(SUPPORTED_SUFFIXES)}")
+            raise HTTPException(
+                415,
+                f"{f.filename}: unsupported file type; allowed: {', '.join(SUPPORTED_SUFFIXES)}",
+            )
         data = await f.read(settings.max_upload_bytes + 1)
         if len(data) > settings.max_upload_bytes:
-            raise HTTPException(413, f"{f.filename}: over the {settings.max_upload_bytes}-byte "
-                                     "upload limit")
+            raise HTTPException(
+                413, f"{f.filename}: over the {settings.max_upload_bytes}-byte upload limit"
+            )
         staged.append((name, data))
     folder = upload_dir(settings)
     folder.mkdir(parents=True, exist_ok=True)
@@ -95,8 +113,9 @@ async def upload(files: Annotated[list[UploadFile], File(description="Documents 
     return _job_out(jobs.submit("upload", lambda: _ingest(engine, settings, paths, prune=False)))
 
 
-@router.delete("/documents/{doc_id}", response_model=DeleteOut,
-               responses={**_AUTH, 404: {"model": ErrorOut}})
+@router.delete(
+    "/documents/{doc_id}", response_model=DeleteOut, responses={**_AUTH, 404: {"model": ErrorOut}}
+)
 def delete(doc_id: str, state: State) -> DeleteOut:
     """Delete a document now; it can never be retrieved or cited again."""
     engine, settings, _ = state
@@ -104,18 +123,23 @@ def delete(doc_id: str, state: State) -> DeleteOut:
     report = _writer(engine, settings).apply(deletes=[doc_id])
     if source.parent == upload_dir(settings).resolve():
         source.unlink(missing_ok=True)  # an uploaded file would otherwise come back on reingest
-    return DeleteOut(removed=report.removed, version=report.version,
-                     documents=report.n_documents)
+    return DeleteOut(removed=report.removed, version=report.version, documents=report.n_documents)
 
 
-@router.post("/reingest", status_code=202, response_model=JobOut,
-             responses={**_AUTH, 409: {"model": ErrorOut}})
+@router.post(
+    "/reingest",
+    status_code=202,
+    response_model=JobOut,
+    responses={**_AUTH, 409: {"model": ErrorOut}},
+)
 def reingest(state: State) -> JobOut | JSONResponse:
     """Re-ingest QUARRY_CORPUS_DIR and uploads, pruning documents whose files are gone."""
     engine, settings, jobs = state
     if settings.corpus_dir is None:
-        return JSONResponse(status_code=409, content={
-            "detail": "no corpus folder configured: set QUARRY_CORPUS_DIR"})
+        return JSONResponse(
+            status_code=409,
+            content={"detail": "no corpus folder configured: set QUARRY_CORPUS_DIR"},
+        )
     paths = [Path(settings.corpus_dir)]
     if upload_dir(settings).exists():
         paths.append(upload_dir(settings))

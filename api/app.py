@@ -8,13 +8,16 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, StreamingResponse
 
+from api.admin import router as admin_router
+from api.guard import BodyTooLarge, Guard
+from api.jobs import JobRunner
 from api.schemas import (
     AskRequest,
     AskResponse,
@@ -24,9 +27,6 @@ from api.schemas import (
     Health,
     Ready,
 )
-from api.admin import router as admin_router
-from api.guard import BodyTooLarge, Guard
-from api.jobs import JobRunner
 from api.security import KeyRing
 from api.streaming import stream_answer
 from quarry.engine import Engine
@@ -48,11 +48,14 @@ def get_engine(request: Request) -> Engine:
 
 EngineDep = Annotated[Engine, Depends(get_engine)]
 
-_ERRORS = {code: {"model": ErrorOut} for code in (401, 403, 404, 413, 422, 429, 503)}
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorOut} for code in (401, 403, 404, 413, 422, 429, 503)
+}
 
 
-def create_app(settings: Settings | None = None, engine: Engine | None = None,
-               ring: KeyRing | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, engine: Engine | None = None, ring: KeyRing | None = None
+) -> FastAPI:
     """Build the API. ``engine`` may be injected (tests); otherwise one is made from settings."""
     settings = settings or get_settings()
 
@@ -108,8 +111,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
     @app.get("/widget.js", include_in_schema=False)
     def widget() -> FileResponse:
         """The chat widget script (no build step)."""
-        return FileResponse(STATIC / "widget.js", media_type="text/javascript",
-                            headers={"Cache-Control": "public, max-age=300"})
+        return FileResponse(
+            STATIC / "widget.js",
+            media_type="text/javascript",
+            headers={"Cache-Control": "public, max-age=300"},
+        )
 
     @app.get("/healthz", response_model=Health, tags=["ops"])
     def healthz() -> Health:
@@ -120,9 +126,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
     def readyz(engine: EngineDep) -> Ready:
         """Readiness: 200 once an index is loaded, 503 with the reason until then."""
         version = engine.version()
-        return Ready(status="ready", version=version.name,
-                     documents=version.manifest.n_documents, chunks=version.manifest.n_chunks,
-                     embedder=version.manifest.embedder)
+        return Ready(
+            status="ready",
+            version=version.name,
+            documents=version.manifest.n_documents,
+            chunks=version.manifest.n_chunks,
+            embedder=version.manifest.embedder,
+        )
 
     @app.post("/ask", response_model=AskResponse, responses=_ERRORS, tags=["qa"])
     def ask(body: AskRequest, engine: EngineDep) -> AskResponse:
@@ -130,33 +140,53 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
         result = engine.answer(body.question, body.top_k)
         return AskResponse.model_validate(asdict(result))
 
-    @app.post("/ask/stream", responses={**_ERRORS, 200: {
-        "content": {"text/event-stream": {}},
-        "description": "Server-Sent Events: `retrieval` (passages), one `sentence` per answer "
-        "sentence, `citations` (citations and conflicts), then `done` carrying the same JSON as "
-        "POST /ask. A failure after the stream started is sent as an `error` event."}},
-        tags=["qa"])
+    @app.post(
+        "/ask/stream",
+        responses={
+            **_ERRORS,
+            200: {
+                "content": {"text/event-stream": {}},
+                "description": "Server-Sent Events: `retrieval` (passages), one `sentence` "
+                "per answer sentence, `citations` (citations and conflicts), then `done` "
+                "carrying the same JSON as POST /ask. A failure after the stream started is "
+                "sent as an `error` event.",
+            },
+        },
+        tags=["qa"],
+    )
     def ask_stream(body: AskRequest, engine: EngineDep) -> StreamingResponse:
         """Stream an answer as Server-Sent Events, for the chat widget."""
         answerer = engine.answerer()  # raises NoIndexError -> 503 before the stream starts
-        return StreamingResponse(stream_answer(answerer, body.question, body.top_k),
-                                 media_type="text/event-stream",
-                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+        return StreamingResponse(
+            stream_answer(answerer, body.question, body.top_k),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
 
-    @app.get("/documents", response_model=list[DocumentSummary], responses=_ERRORS,
-             tags=["documents"])
+    @app.get(
+        "/documents", response_model=list[DocumentSummary], responses=_ERRORS, tags=["documents"]
+    )
     def list_documents(engine: EngineDep) -> list[DocumentSummary]:
         """Every ingested document."""
-        return [DocumentSummary(doc_id=d.doc_id, title=d.title, source=d.source,
-                                n_chunks=d.n_chunks) for d in engine.version().documents()]
+        return [
+            DocumentSummary(doc_id=d.doc_id, title=d.title, source=d.source, n_chunks=d.n_chunks)
+            for d in engine.version().documents()
+        ]
 
-    @app.get("/documents/{doc_id}", response_model=DocumentOut, responses=_ERRORS,
-             tags=["documents"])
+    @app.get(
+        "/documents/{doc_id}", response_model=DocumentOut, responses=_ERRORS, tags=["documents"]
+    )
     def get_document(doc_id: str, engine: EngineDep) -> DocumentOut:
         """One document's stored text: citations' offsets index into ``text``."""
         d = engine.version().document(doc_id)
-        return DocumentOut(doc_id=d.doc_id, title=d.title, source=d.source, text=d.text,
-                           n_chunks=d.n_chunks, pages=d.pages)
+        return DocumentOut(
+            doc_id=d.doc_id,
+            title=d.title,
+            source=d.source,
+            text=d.text,
+            n_chunks=d.n_chunks,
+            pages=d.pages,
+        )
 
     return app
 
@@ -177,11 +207,17 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(QuarryError)
     async def quarry_error(request: Request, exc: QuarryError) -> JSONResponse:
         if isinstance(exc, NoIndexError):
-            return JSONResponse(status_code=503, content={"detail": "no index: run `quarry ingest`"})
+            return JSONResponse(
+                status_code=503, content={"detail": "no index: run `quarry ingest`"}
+            )
         if isinstance(exc, IndexMismatchError):
             log.error("%s", exc)
-            return JSONResponse(status_code=503, content={
-                "detail": "the index was built with a different embedder; see the server log"})
+            return JSONResponse(
+                status_code=503,
+                content={
+                    "detail": "the index was built with a different embedder; see the server log"
+                },
+            )
         if isinstance(exc, DocumentNotFound):
             return JSONResponse(status_code=404, content={"detail": str(exc)})
         log.exception("internal error", exc_info=exc)

@@ -8,8 +8,16 @@ from typing import Any
 from api.security import HEADER, KeyRing, TokenBuckets, hash_key, retry_after
 from quarry.settings import Settings
 
-PUBLIC = {"/", "/widget.js", "/healthz", "/readyz", "/docs", "/redoc", "/openapi.json",
-          "/docs/oauth2-redirect"}
+PUBLIC = {
+    "/",
+    "/widget.js",
+    "/healthz",
+    "/readyz",
+    "/docs",
+    "/redoc",
+    "/openapi.json",
+    "/docs/oauth2-redirect",
+}
 UPLOAD_PATH = "/admin/documents"
 
 
@@ -36,20 +44,26 @@ class Guard:
         if key:
             waits.append(self.buckets.take(f"key:{hash_key(key)}"))
         if max(waits) > 0:
-            await _reply(send, 429, "rate limit exceeded: slow down and retry",
-                         {"retry-after": retry_after(max(waits))})
+            await _reply(
+                send,
+                429,
+                "rate limit exceeded: slow down and retry",
+                {"retry-after": retry_after(max(waits))},
+            )
             return
         upload = scope["path"] == UPLOAD_PATH and scope["method"] == "POST"
-        limit = (self.settings.max_upload_bytes * self.settings.max_upload_files + 64 * 1024
-                 if upload else self.settings.max_body_bytes)
+        limit = (
+            self.settings.max_upload_bytes * self.settings.max_upload_files + 64 * 1024
+            if upload
+            else self.settings.max_body_bytes
+        )
         length = headers.get("content-length")
         if length is not None and length.isdigit() and int(length) > limit:
             await _reply(send, 413, f"request body over the {limit}-byte limit")
             return
         await self.app(scope, _limited(receive, limit), send)
 
-    def _authorize(self, path: str, key: str | None, origin: str | None
-                   ) -> tuple[int, str] | None:
+    def _authorize(self, path: str, key: str | None, origin: str | None) -> tuple[int, str] | None:
         admin_path = path.startswith("/admin")
         if not self.ring.enabled:
             return None  # open mode: `quarry serve` only allows it on loopback

@@ -8,8 +8,9 @@ MAX_QUESTION_CHARS = 2000
 
 
 class AskRequest(BaseModel):
-    question: str = Field(..., description="The question, 1 to 2,000 characters.",
-                          max_length=MAX_QUESTION_CHARS)
+    question: str = Field(
+        ..., description="The question, 1 to 2,000 characters.", max_length=MAX_QUESTION_CHARS
+    )
     top_k: int = Field(5, ge=1, le=50, description="How many passages to retrieve (1-50).")
 
     @field_validator("question")
@@ -64,8 +65,9 @@ class AskResponse(BaseModel):
     abstained: bool = Field(..., description="True when the documents hold no answer.")
     citations: list[CitationOut]
     passages: list[PassageOut]
-    conflicts: list[ConflictOut] = Field(default_factory=list,
-                                         description="Claims from sources that disagree.")
+    conflicts: list[ConflictOut] = Field(
+        default_factory=list, description="Claims from sources that disagree."
+    )
     timings_ms: dict[str, float]
 
 
@@ -78,8 +80,9 @@ class DocumentSummary(BaseModel):
 
 class DocumentOut(DocumentSummary):
     text: str = Field(..., description="The stored text every offset points into.")
-    pages: list[list[int]] = Field(default_factory=list,
-                                   description="[page, char_start, char_end] spans for PDFs.")
+    pages: list[list[int]] = Field(
+        default_factory=list, description="[page, char_start, char_end] spans for PDFs."
+    )
 
 
 class ErrorOut(BaseModel):
@@ -104,8 +107,9 @@ class JobOut(BaseModel):
     status: str = Field(..., description="queued, running, done or failed")
     created_at: float
     finished_at: float | None = None
-    result: dict[str, object] = Field(default_factory=dict,
-                                      description="The ingest report, with skipped files.")
+    result: dict[str, object] = Field(
+        default_factory=dict, description="The ingest report, with skipped files."
+    )
     error: str | None = None
 
 

@@ -47,9 +47,14 @@ class KeyRing:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> KeyRing:
-        ring = cls(admin=[hash_key(k) for k in settings.admin_keys if k],
-                   widget=[WidgetKey(hash_key(k), tuple(settings.allowed_origins))
-                           for k in settings.widget_keys if k])
+        ring = cls(
+            admin=[hash_key(k) for k in settings.admin_keys if k],
+            widget=[
+                WidgetKey(hash_key(k), tuple(settings.allowed_origins))
+                for k in settings.widget_keys
+                if k
+            ],
+        )
         if settings.keys_file is not None:
             ring._load_file(settings.keys_file, settings)
         return ring
@@ -62,7 +67,9 @@ class KeyRing:
                 origins = tuple(entry.get("origins") or settings.allowed_origins)
                 self.widget.append(WidgetKey(_digest(entry["hash"]), origins))
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise ConfigError(f"QUARRY_KEYS_FILE {path} is unreadable or malformed: {exc}") from None
+            raise ConfigError(
+                f"QUARRY_KEYS_FILE {path} is unreadable or malformed: {exc}"
+            ) from None
 
     def role(self, raw: str | None, origin: str | None) -> str | None:
         """'admin', 'widget' or None (unknown key, or a widget key from another origin)."""
@@ -81,7 +88,9 @@ class KeyRing:
 
 def _digest(value: str) -> str:
     if not value.startswith("sha256:") or len(value) != 71:
-        raise ValueError(f"keys must be stored as 'sha256:<64 hex>' (see `quarry keys hash`), got {value[:12]!r}")
+        raise ValueError(
+            f"keys must be stored as 'sha256:<64 hex>' (see `quarry keys hash`), got {value[:12]!r}"
+        )
     return value
 
 
@@ -102,8 +111,10 @@ def check_bind(settings: Settings, ring: KeyRing) -> str:
             "QUARRY_ADMIN_KEYS (or QUARRY_KEYS_FILE), or bind to 127.0.0.1"
         )
     if not ring.enabled:
-        return (f"no API keys configured: open access, bound to loopback ({settings.host}) only; "
-                "set QUARRY_ADMIN_KEYS / QUARRY_WIDGET_KEYS to expose it")
+        return (
+            f"no API keys configured: open access, bound to loopback ({settings.host}) only; "
+            "set QUARRY_ADMIN_KEYS / QUARRY_WIDGET_KEYS to expose it"
+        )
     return f"API keys configured: {len(ring.admin)} admin, {len(ring.widget)} widget"
 
 

@@ -29,8 +29,9 @@ def stream_answer(answerer: Answerer, question: str, top_k: int) -> Iterator[str
         if answer.abstained:
             yield sse("abstained", {"answer": answer.answer})
         for citation in body["citations"]:
-            yield sse("sentence", {"n": citation["n"], "text": citation["quote"],
-                                   "citation": citation})
+            yield sse(
+                "sentence", {"n": citation["n"], "text": citation["quote"], "citation": citation}
+            )
         yield sse("citations", {"citations": body["citations"], "conflicts": body["conflicts"]})
         yield sse("done", body)
     except QuarryError as exc:

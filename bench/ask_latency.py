@@ -29,8 +29,12 @@ def main(rounds: int = 3) -> None:
     questions = [q.question for q in load_gold()]
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "QUARRY_DATA_DIR": tmp, "HF_HUB_OFFLINE": "1"}
-        subprocess.run([sys.executable, "-m", "quarry.cli", "ingest", str(ROOT / "corpus")],
-                       env=env, check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "quarry.cli", "ingest", str(ROOT / "corpus")],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
         engine = Engine(Settings(data_dir=Path(tmp)))
         for q in questions:  # warm-up: fills the sentence-embedding cache like a warm server
             engine.answer(q)
@@ -41,8 +45,11 @@ def main(rounds: int = 3) -> None:
                 engine.answer(q)
                 inproc.append((time.perf_counter() - t0) * 1000)
         server = subprocess.Popen(
-            [sys.executable, "-m", "quarry.cli", "serve", "--port", str(PORT)], env=env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [sys.executable, "-m", "quarry.cli", "serve", "--port", str(PORT)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             client = httpx.Client(base_url=f"http://127.0.0.1:{PORT}", timeout=30)
             for _ in range(300):

@@ -12,25 +12,16 @@ import tempfile
 import time
 from pathlib import Path
 
+from eval.beir import read_dataset
 from index.embedders import load_embedder
 from index.writer import IndexWriter
 from ingest.chunker import SentenceChunker
 from ingest.discover import load_paths
-from ingest.loaders import Document, content_hash
+from ingest.loaders import Document
 from quarry.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
-DBPEDIA = ROOT.parent / "shared" / "bench-data" / "dbpedia" / "corpus.jsonl"
-
-
-def beir_documents(path: Path) -> list[Document]:
-    docs = []
-    for line in path.read_text().splitlines():
-        row = json.loads(line)
-        text = f"{row.get('title', '')}\n\n{row['text']}".strip()
-        docs.append(Document(row["_id"], row.get("title") or row["_id"], str(path), text,
-                             content_hash(text.encode())))
-    return docs
+DBPEDIA = ROOT.parent / "shared" / "bench-data" / "dbpedia"
 
 
 def measure(name: str, docs: list[Document]) -> dict[str, float]:
@@ -48,11 +39,14 @@ def measure(name: str, docs: list[Document]) -> dict[str, float]:
         report = writer.apply(docs)
         ingest = time.perf_counter() - t0
     result = {
-        "corpus": name, "documents": len(docs), "chunks": len(texts),
+        "corpus": name,
+        "documents": len(docs),
+        "chunks": len(texts),
         "raw_encode_chunks_per_s": round(len(texts) / raw, 1),
         "ingest_chunks_per_s": round(report.n_chunks / ingest, 1),
         "ratio": round((report.n_chunks / ingest) / (len(texts) / raw), 3),
-        "raw_s": round(raw, 2), "ingest_s": round(ingest, 2),
+        "raw_s": round(raw, 2),
+        "ingest_s": round(ingest, 2),
     }
     print(json.dumps(result))
     return result
@@ -64,7 +58,7 @@ def main() -> None:
         if name == "seeds":
             measure("seeds", load_paths([ROOT / "corpus"], progress=False).documents)
         elif name == "dbpedia":
-            measure("dbpedia-5000", beir_documents(DBPEDIA))
+            measure("dbpedia-5000", read_dataset(DBPEDIA)[0])
 
 
 if __name__ == "__main__":

@@ -42,9 +42,14 @@ class LoadResult:
         }
 
 
-async def run_load(url: str, clients: int = 8, seconds: float = 10.0,
-                   headers: dict[str, str] | None = None, keep_answers: bool = False,
-                   seed: int = 0) -> LoadResult:
+async def run_load(
+    url: str,
+    clients: int = 8,
+    seconds: float = 10.0,
+    headers: dict[str, str] | None = None,
+    keep_answers: bool = False,
+    seed: int = 0,
+) -> LoadResult:
     assert url.startswith(("http://127.", "http://localhost", "http://[::1]")), "loopback only"
     questions = [q.question for q in load_gold()]
     rng = random.Random(seed)
@@ -68,8 +73,9 @@ async def run_load(url: str, clients: int = 8, seconds: float = 10.0,
 
     started = time.monotonic()
     limits = httpx.Limits(max_connections=clients)
-    async with httpx.AsyncClient(base_url=url, headers=headers or {}, timeout=60,
-                                 limits=limits) as client:
+    async with httpx.AsyncClient(
+        base_url=url, headers=headers or {}, timeout=60, limits=limits
+    ) as client:
         await asyncio.gather(*(worker(client) for _ in range(clients)))
     result.seconds = time.monotonic() - started
     return result

@@ -25,13 +25,24 @@ from quarry.settings import Settings
 
 def read_dataset(root: Path) -> tuple[list[Document], dict[str, str], dict[str, dict[str, int]]]:
     docs = []
-    for line in (root / "corpus.jsonl").read_text().splitlines():
+    for line in (root / "corpus.jsonl").read_text(encoding="utf-8").split("\n"):
+        if not line.strip():
+            continue
         row = json.loads(line)
         text = f"{row.get('title', '')}\n\n{row['text']}".strip()
-        docs.append(Document(row["_id"], row.get("title") or row["_id"], str(root), text,
-                             content_hash(text.encode())))
+        docs.append(
+            Document(
+                row["_id"],
+                row.get("title") or row["_id"],
+                str(root),
+                text,
+                content_hash(text.encode()),
+            )
+        )
     queries = {}
-    for line in (root / "queries.jsonl").read_text().splitlines():
+    for line in (root / "queries.jsonl").read_text(encoding="utf-8").split("\n"):
+        if not line.strip():
+            continue
         row = json.loads(line)
         queries[row["_id"]] = row["text"]
     qrels: dict[str, dict[str, int]] = {}
@@ -73,27 +84,43 @@ def rank_documents(retriever: Retriever, query: str, k: int = 10) -> list[str]:
     return ranked
 
 
-def score_dataset(root: Path, settings: Settings, modes: tuple[str, ...] = ("dense",),
-                  data_dir: Path | None = None) -> dict[str, Any]:
+def score_dataset(
+    root: Path,
+    settings: Settings,
+    modes: tuple[str, ...] = ("dense",),
+    data_dir: Path | None = None,
+) -> dict[str, Any]:
     docs, queries, qrels = read_dataset(root)
     embedder = load_embedder(settings.embedder)
     with tempfile.TemporaryDirectory() as tmp:
         target = data_dir or Path(tmp)
-        IndexWriter(target, embedder, SentenceChunker(settings.chunk_size,
-                    settings.chunk_overlap)).apply(docs)
+        IndexWriter(
+            target, embedder, SentenceChunker(settings.chunk_size, settings.chunk_overlap)
+        ).apply(docs)
         version = open_current(target)
-        results: dict[str, Any] = {"dataset": root.name, "documents": len(docs),
-                                   "queries": len(qrels)}
-        for mode in modes:
-            retriever = Retriever(version, embedder, mode, settings.hybrid_alpha)  # type: ignore[arg-type]
+        results: dict[str, Any] = {
+            "dataset": root.name,
+            "documents": len(docs),
+            "queries": len(qrels),
+        }
+        for spec in modes:
+            mode, _, alpha = spec.partition("@")  # "hybrid@0.8" sets alpha for that run
+            retriever = Retriever(
+                version,
+                embedder,
+                mode,  # type: ignore[arg-type]
+                float(alpha) if alpha else settings.hybrid_alpha,
+            )
             lb, std, rec = [], [], []
             for qid, rels in qrels.items():
                 ranked = rank_documents(retriever, queries[qid])
                 lb.append(leaderboard_ndcg(ranked, rels))
                 std.append(beir_ndcg(ranked, rels))
                 rec.append(leaderboard_recall(ranked, rels))
-            results[mode] = {"ndcg@10_leaderboard": round(sum(lb) / len(lb), 4),
-                             "ndcg@10_beir": round(sum(std) / len(std), 4),
-                             "recall@10": round(sum(rec) / len(rec), 4)}
+            results[spec] = {
+                "ndcg@10_leaderboard": round(sum(lb) / len(lb), 4),
+                "ndcg@10_beir": round(sum(std) / len(std), 4),
+                "recall@10": round(sum(rec) / len(rec), 4),
+            }
         version.close()
     return results

@@ -9,8 +9,9 @@ from collections.abc import Sequence
 
 Span = tuple[str, int, int]  # (doc_id, char_start, char_end)
 
-_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"', "–": "-",
-                         "—": "-", "\u00a0": " "})
+_QUOTES = str.maketrans(
+    {"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"', "–": "-", "—": "-", "\u00a0": " "}
+)
 
 
 def normalize(text: str) -> str:
@@ -53,8 +54,11 @@ def ndcg_at_k(retrieved: Sequence[Span], evidence: Sequence[Span], k: int = 10) 
     """Binary-relevance nDCG@k; the ideal ranking puts min(k, |evidence|) relevant spans first."""
     if not evidence:
         return 0.0
-    dcg = sum(1.0 / math.log2(i + 1) for i, r in enumerate(retrieved[:k], start=1)
-              if any(overlaps(r, e) for e in evidence))
+    dcg = sum(
+        1.0 / math.log2(i + 1)
+        for i, r in enumerate(retrieved[:k], start=1)
+        if any(overlaps(r, e) for e in evidence)
+    )
     ideal = sum(1.0 / math.log2(i + 1) for i in range(1, min(k, len(evidence)) + 1))
     return dcg / ideal
 

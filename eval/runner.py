@@ -31,7 +31,8 @@ class GoldQuestion:
 
 
 def load_gold(path: Path = GOLD) -> list[GoldQuestion]:
-    return [GoldQuestion(**json.loads(line)) for line in path.read_text().splitlines() if line]
+    lines = path.read_text(encoding="utf-8").split("\n")  # not splitlines(): JSON may hold U+2028
+    return [GoldQuestion(**json.loads(line)) for line in lines if line.strip()]
 
 
 class Client(Protocol):
@@ -76,8 +77,13 @@ def _spans(items: list[dict[str, Any]]) -> list[m.Span]:
     return [(p["doc_id"], p["char_start"], p["char_end"]) for p in items]
 
 
-def score_question(q: GoldQuestion, answer: dict[str, Any], retrieval: dict[str, Any],
-                   texts: Callable[[str], str], latency_ms: float) -> dict[str, Any]:
+def score_question(
+    q: GoldQuestion,
+    answer: dict[str, Any],
+    retrieval: dict[str, Any],
+    texts: Callable[[str], str],
+    latency_ms: float,
+) -> dict[str, Any]:
     """One question's record: retrieval from ``retrieval`` (top 10), the rest from ``answer``."""
     evidence: list[m.Span] = []
     for ev in q.evidence:
@@ -88,17 +94,27 @@ def score_question(q: GoldQuestion, answer: dict[str, Any], retrieval: dict[str,
     sentences = [(c["quote"], texts(c["doc_id"])[c["char_start"] : c["char_end"]]) for c in cites]
     in_answer = all(f"{c['quote']} [{c['n']}]" in answer["answer"] for c in cites)
     cited_docs = {c["doc_id"] for c in cites} | {
-        claim["doc_id"] for conflict in answer.get("conflicts", []) for claim in conflict["claims"]}
-    correct = (not answer["abstained"] and m.contains_answer(answer["answer"], q.answers)
-               if q.answerable else answer["abstained"])
+        claim["doc_id"] for conflict in answer.get("conflicts", []) for claim in conflict["claims"]
+    }
+    correct = (
+        not answer["abstained"] and m.contains_answer(answer["answer"], q.answers)
+        if q.answerable
+        else answer["abstained"]
+    )
     grounded = m.grounded_share(sentences) if in_answer else 0.0
     record = {
-        "id": q.id, "type": q.type, "question": q.question, "answer": answer["answer"],
+        "id": q.id,
+        "type": q.type,
+        "question": q.question,
+        "answer": answer["answer"],
         "abstained": answer["abstained"],
-        "citations": [{k: c[k] for k in ("n", "doc_id", "char_start", "char_end", "quote")}
-                      for c in cites],
+        "citations": [
+            {k: c[k] for k in ("n", "doc_id", "char_start", "char_end", "quote")} for c in cites
+        ],
         "conflicts": answer.get("conflicts", []),
-        "correct": correct, "grounded": grounded, "n_sentences": len(sentences),
+        "correct": correct,
+        "grounded": grounded,
+        "n_sentences": len(sentences),
         "citation_hits": sum(any(m.overlaps(s, e) for e in evidence) for s in _spans(cites)),
         "latency_ms": round(latency_ms, 2),
     }
@@ -125,8 +141,9 @@ def aggregate(records: list[dict[str, Any]]) -> dict[str, float]:
         if n_cites:
             out["citation_precision"] = sum(r["citation_hits"] for r in answerable) / n_cites
     n_sent = sum(r["n_sentences"] for r in records)
-    out["groundedness"] = (sum(r["grounded"] * r["n_sentences"] for r in records) / n_sent
-                           if n_sent else 1.0)
+    out["groundedness"] = (
+        sum(r["grounded"] * r["n_sentences"] for r in records) / n_sent if n_sent else 1.0
+    )
     should = [r["type"] == "unanswerable" for r in records]
     if any(should):
         p, rec = m.precision_recall([r["abstained"] for r in records], should)
@@ -134,8 +151,9 @@ def aggregate(records: list[dict[str, Any]]) -> dict[str, float]:
     conflict = [r for r in records if r["type"] == "conflict"]
     if conflict:
         out["conflict_coverage"] = _mean(float(r["conflict_covered"]) for r in conflict)
-        p, rec = m.precision_recall([bool(r["conflicts"]) for r in records],
-                                    [r["type"] == "conflict" for r in records])
+        p, rec = m.precision_recall(
+            [bool(r["conflicts"]) for r in records], [r["type"] == "conflict" for r in records]
+        )
         out["conflict_precision"], out["conflict_recall"] = p, rec
     return {k: round(v, 4) for k, v in out.items()}
 
@@ -145,8 +163,9 @@ def _mean(values: Any) -> float:
     return sum(xs) / len(xs) if xs else 0.0
 
 
-def run_eval(client: Client, gold: list[GoldQuestion], top_k: int = 5,
-             progress: bool | None = None) -> dict[str, Any]:
+def run_eval(
+    client: Client, gold: list[GoldQuestion], top_k: int = 5, progress: bool | None = None
+) -> dict[str, Any]:
     """Ask every gold question; return the report (metrics, breakdown by type, per question)."""
     from tqdm import tqdm
 
@@ -158,7 +177,9 @@ def run_eval(client: Client, gold: list[GoldQuestion], top_k: int = 5,
         return cache[doc_id]
 
     records = []
-    for q in tqdm(gold, desc="eval", unit="q", disable=not progress if progress is not None else None):
+    for q in tqdm(
+        gold, desc="eval", unit="q", disable=not progress if progress is not None else None
+    ):
         t0 = time.perf_counter()
         answer = client.ask(q.question, top_k)
         latency = (time.perf_counter() - t0) * 1000
@@ -169,15 +190,30 @@ def run_eval(client: Client, gold: list[GoldQuestion], top_k: int = 5,
     return {
         "metrics": aggregate(records),
         "by_type": {t: aggregate([r for r in records if r["type"] == t]) for t in types},
-        "latency_ms": {"p50": round(m.percentile(latencies, 50), 2),
-                       "p95": round(m.percentile(latencies, 95), 2)},
+        "latency_ms": {
+            "p50": round(m.percentile(latencies, 50), 2),
+            "p95": round(m.percentile(latencies, 95), 2),
+        },
         "questions": records,
     }
 
 
-GATED = ("recall@1", "recall@3", "recall@5", "recall@10", "mrr", "ndcg@10", "accuracy",
-         "groundedness", "citation_precision", "abstention_precision", "abstention_recall",
-         "conflict_coverage", "conflict_precision", "conflict_recall")
+GATED = (
+    "recall@1",
+    "recall@3",
+    "recall@5",
+    "recall@10",
+    "mrr",
+    "ndcg@10",
+    "accuracy",
+    "groundedness",
+    "citation_precision",
+    "abstention_precision",
+    "abstention_recall",
+    "conflict_coverage",
+    "conflict_precision",
+    "conflict_recall",
+)
 
 
 def compare(metrics: dict[str, float], baseline: dict[str, Any]) -> list[str]:
@@ -189,19 +225,24 @@ def compare(metrics: dict[str, float], baseline: dict[str, Any]) -> list[str]:
     tolerance = float(baseline.get("tolerance", 0.02))
     problems = []
     if metrics.get("groundedness", 1.0) < 1.0:
-        problems.append(f"groundedness {metrics['groundedness']} < 1.0: an answer sentence does "
-                        "not match its cited text (a bug)")
+        problems.append(
+            f"groundedness {metrics['groundedness']} < 1.0: an answer sentence does "
+            "not match its cited text (a bug)"
+        )
     for key in GATED:
         if key not in baseline["metrics"]:
             continue
         base = baseline["metrics"][key]
         got = metrics.get(key, 0.0)
         if got < base - tolerance:
-            problems.append(f"{key} regressed: {got:.4f} < baseline {base:.4f} - tolerance "
-                            f"{tolerance}")
+            problems.append(
+                f"{key} regressed: {got:.4f} < baseline {base:.4f} - tolerance {tolerance}"
+            )
     return problems
 
 
 def baseline_from(report: dict[str, Any], tolerance: float = 0.02) -> dict[str, Any]:
-    return {"tolerance": tolerance,
-            "metrics": {k: v for k, v in report["metrics"].items() if k in GATED}}
+    return {
+        "tolerance": tolerance,
+        "metrics": {k: v for k, v in report["metrics"].items() if k in GATED},
+    }

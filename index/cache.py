@@ -30,7 +30,8 @@ class EmbeddingCache:
             batch = unique[i : i + 500]
             marks = ",".join("?" * len(batch))
             for text_hash, blob in self._db.execute(
-                f"SELECT text_hash, vector FROM vectors WHERE embedder = ? AND text_hash IN ({marks})",
+                "SELECT text_hash, vector FROM vectors "
+                f"WHERE embedder = ? AND text_hash IN ({marks})",
                 [self.embedder, *batch],
             ):
                 vector = np.frombuffer(blob, dtype=np.float32)

@@ -8,7 +8,88 @@ import numpy as np
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
 STOPWORDS = frozenset(
-    ["a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "could", "did", "do", "does", "for", "from", "had", "has", "have", "how", "if", "in", "into", "is", "it", "its", "of", "on", "or", "over", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "to", "was", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "about", "after", "before", "between", "during", "he", "she", "his", "her", "our", "we", "you", "your", "i", "me", "my", "not", "no", "so", "very", "just", "also", "s", "t"]
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "how",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "over",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "to",
+        "was",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "about",
+        "after",
+        "before",
+        "between",
+        "during",
+        "he",
+        "she",
+        "his",
+        "her",
+        "our",
+        "we",
+        "you",
+        "your",
+        "i",
+        "me",
+        "my",
+        "not",
+        "no",
+        "so",
+        "very",
+        "just",
+        "also",
+        "s",
+        "t",
+    ]
 )
 
 
@@ -50,8 +131,9 @@ class LexicalIndex:
                 ids.append(self._vocab.setdefault(tok, len(self._vocab)))
             corpus_ids.append(ids)
         if self.size:
-            self._bm25.index(bm25s.tokenization.Tokenized(ids=corpus_ids, vocab=self._vocab),
-                             show_progress=False)
+            self._bm25.index(
+                bm25s.tokenization.Tokenized(ids=corpus_ids, vocab=self._vocab), show_progress=False
+            )
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every row for ``query`` (zeros when no term is known)."""

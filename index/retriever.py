@@ -33,8 +33,14 @@ class Retriever:
     candidate lists, each candidate scored by both methods.
     """
 
-    def __init__(self, version: IndexVersion, embedder: Embedder, mode: Mode = "hybrid",
-                 alpha: float = 0.6, candidates: int = 100) -> None:
+    def __init__(
+        self,
+        version: IndexVersion,
+        embedder: Embedder,
+        mode: Mode = "hybrid",
+        alpha: float = 0.6,
+        candidates: int = 100,
+    ) -> None:
         self.version = version
         self.embedder = embedder
         self.mode = mode
@@ -48,8 +54,9 @@ class Retriever:
             self._vectors = self.version.dense.reconstruct_n(0, n) if n else np.zeros((0, 1))
         return self._vectors
 
-    def scored(self, query: str, n: int, query_vector: np.ndarray | None = None
-               ) -> list[tuple[int, float, float, float]]:
+    def scored(
+        self, query: str, n: int, query_vector: np.ndarray | None = None
+    ) -> list[tuple[int, float, float, float]]:
         """Candidate rows as (row, fused, dense, lexical), best first, before diversification."""
         version = self.version
         if not version.chunks:
@@ -93,8 +100,16 @@ class Retriever:
             if any(chunk.char_start < e and s < chunk.char_end for s, e in spans):
                 continue
             spans.append((chunk.char_start, chunk.char_end))
-            hits.append(Hit(chunk, self.version.titles[chunk.doc_id],
-                            self.version.sources[chunk.doc_id], fused, d, lex))
+            hits.append(
+                Hit(
+                    chunk,
+                    self.version.titles[chunk.doc_id],
+                    self.version.sources[chunk.doc_id],
+                    fused,
+                    d,
+                    lex,
+                )
+            )
             if len(hits) == k:
                 break
         return hits

@@ -158,7 +158,8 @@ class IndexVersion:
     def documents(self) -> list[DocumentInfo]:
         with self._lock:
             rows = self._db.execute(
-                "SELECT doc_id, title, source, n_chunks, length(text) FROM documents ORDER BY doc_id"
+                "SELECT doc_id, title, source, n_chunks, length(text) "
+                "FROM documents ORDER BY doc_id"
             ).fetchall()
         return [DocumentInfo(*r) for r in rows]
 
@@ -171,7 +172,8 @@ class IndexVersion:
             ).fetchone()
         if row is None:
             raise DocumentNotFound(doc_id)
-        return StoredDocument(*row[:6], pages=json.loads(row[6]))
+        doc_id, title, source, text, digest, n_chunks, pages = row
+        return StoredDocument(doc_id, title, source, text, digest, n_chunks, json.loads(pages))
 
     def close(self) -> None:
         self._db.close()

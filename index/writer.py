@@ -62,8 +62,14 @@ def existing_sources(data_dir: Path) -> dict[str, str]:
 class IndexWriter:
     """Applies upserts and deletes to the index in ``data_dir``, one writer at a time."""
 
-    def __init__(self, data_dir: Path, embedder: Embedder, chunker: SentenceChunker,
-                 keep_versions: int = 2, progress: bool | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        embedder: Embedder,
+        chunker: SentenceChunker,
+        keep_versions: int = 2,
+        progress: bool | None = None,
+    ) -> None:
         self.data_dir = data_dir
         self.embedder = embedder
         self.chunker = chunker
@@ -76,8 +82,12 @@ class IndexWriter:
                 f"QUARRY_CHUNK_SIZE to at most {embedder.max_tokens}"
             )
 
-    def apply(self, upserts: Iterable[Document] = (), deletes: Iterable[str] = (),
-              prune_missing: bool = False) -> WriteReport:
+    def apply(
+        self,
+        upserts: Iterable[Document] = (),
+        deletes: Iterable[str] = (),
+        prune_missing: bool = False,
+    ) -> WriteReport:
         """Add or replace ``upserts``, remove ``deletes``, optionally drop documents whose source
         file is gone; then publish the result as the new live version."""
         started = time.perf_counter()
@@ -107,7 +117,11 @@ class IndexWriter:
             for info in live.documents():
                 stored = live.document(info.doc_id)
                 docs[info.doc_id] = Document(
-                    stored.doc_id, stored.title, stored.source, stored.text, stored.content_hash,
+                    stored.doc_id,
+                    stored.title,
+                    stored.source,
+                    stored.text,
+                    stored.content_hash,
                     tuple(PageSpan(*p) for p in stored.pages),
                 )
             chunks: dict[str, list[Chunk]] = {}
@@ -117,8 +131,9 @@ class IndexWriter:
         finally:
             live.close()
 
-    def _apply_locked(self, upserts: list[Document], deletes: set[str],
-                      prune_missing: bool) -> WriteReport:
+    def _apply_locked(
+        self, upserts: list[Document], deletes: set[str], prune_missing: bool
+    ) -> WriteReport:
         report = WriteReport()
         docs, chunks, manifest = self._load_live()
         same_chunking = manifest is not None and (
@@ -169,8 +184,9 @@ class IndexWriter:
         return chunks
 
     def _vectors(self, chunks: list[Chunk], report: WriteReport) -> np.ndarray:
-        cache = EmbeddingCache(self.data_dir / "embeddings.sqlite", self.embedder.name,
-                               self.embedder.dim)
+        cache = EmbeddingCache(
+            self.data_dir / "embeddings.sqlite", self.embedder.name, self.embedder.dim
+        )
         try:
             hashes = [c.text_hash for c in chunks]
             found = cache.get_many(hashes)
@@ -181,8 +197,12 @@ class IndexWriter:
             report.reused = len(chunks) - sum(1 for h in hashes if h not in found)
             todo = list(missing.items())
             batch = 64
-            with tqdm(total=len(todo), desc="embedding", unit="chunk",
-                      disable=not self.progress if self.progress is not None else None) as bar:
+            with tqdm(
+                total=len(todo),
+                desc="embedding",
+                unit="chunk",
+                disable=not self.progress if self.progress is not None else None,
+            ) as bar:
                 for i in range(0, len(todo), batch):
                     part = todo[i : i + batch]
                     vecs = self.embedder.embed([t for _, t in part])
@@ -218,8 +238,15 @@ class IndexWriter:
             db.executemany(
                 "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (d.doc_id, d.title, d.source, d.text, d.content_hash, counts.get(d.doc_id, 0),
-                     json.dumps([[p.page, p.char_start, p.char_end] for p in d.pages]))
+                    (
+                        d.doc_id,
+                        d.title,
+                        d.source,
+                        d.text,
+                        d.content_hash,
+                        counts.get(d.doc_id, 0),
+                        json.dumps([[p.page, p.char_start, p.char_end] for p in d.pages]),
+                    )
                     for d in docs.values()
                 ],
             )

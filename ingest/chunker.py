@@ -68,7 +68,10 @@ class SentenceChunker:
             piece_start = s
             piece_end = s
             for word in _WORD.finditer(text, s, e):
-                if piece_end > piece_start and self._count(text[piece_start : word.end()]) > self.chunk_size:
+                if (
+                    piece_end > piece_start
+                    and self._count(text[piece_start : word.end()]) > self.chunk_size
+                ):
                     units.append((piece_start, piece_end, self._count(text[piece_start:piece_end])))
                     piece_start = word.start()
                 piece_end = word.end()
@@ -91,9 +94,9 @@ class SentenceChunker:
         return out
 
     def chunk(self, doc: Document) -> list[Chunk]:
-        sections = [(p.char_start, p.char_end, p.page) for p in doc.pages] or [
-            (0, len(doc.text), None)
-        ]
+        sections: list[tuple[int, int, int | None]] = [
+            (p.char_start, p.char_end, p.page) for p in doc.pages
+        ] or [(0, len(doc.text), None)]
         chunks: list[Chunk] = []
         for start, end, page in sections:
             for s, e in self._pack(doc.text, self._units(doc.text, start, end)):

@@ -42,13 +42,16 @@ def unique_doc_id(path: Path, taken: dict[str, str]) -> str:
     return doc_id
 
 
-def load_paths(paths: Iterable[Path], taken: dict[str, str] | None = None,
-               progress: bool | None = None) -> LoadResult:
+def load_paths(
+    paths: Iterable[Path], taken: dict[str, str] | None = None, progress: bool | None = None
+) -> LoadResult:
     """Load every file under ``paths``. ``taken`` maps existing doc ids to their source paths."""
     taken = dict(taken or {})
     result = LoadResult()
     files = list(iter_files(paths))
-    for path in tqdm(files, desc="loading", unit="file", disable=not progress if progress is not None else None):
+    for path in tqdm(
+        files, desc="loading", unit="file", disable=not progress if progress is not None else None
+    ):
         if not path.exists():
             result.failures.append(IngestFileError(str(path), "no such file or directory"))
             continue

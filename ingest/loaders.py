@@ -119,8 +119,26 @@ def _load_text(path: Path, data: bytes) -> tuple[str, str | None, tuple[PageSpan
 
 
 _DROP_TAGS = ("script", "style", "nav", "header", "footer", "aside", "noscript", "form", "template")
-_BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "th",
-               "dt", "dd", "figcaption", "div", "section", "article")
+_BLOCK_TAGS = (
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "blockquote",
+    "pre",
+    "td",
+    "th",
+    "dt",
+    "dd",
+    "figcaption",
+    "div",
+    "section",
+    "article",
+)
 
 
 def _load_html(path: Path, data: bytes) -> tuple[str, str | None, tuple[PageSpan, ...]]:
@@ -170,7 +188,9 @@ def _load_pdf(path: Path, data: bytes) -> tuple[str, str | None, tuple[PageSpan,
     except IngestFileError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise IngestFileError(str(path), f"corrupt or unreadable PDF ({type(exc).__name__})") from None
+        raise IngestFileError(
+            str(path), f"corrupt or unreadable PDF ({type(exc).__name__})"
+        ) from None
     text = "".join(parts)
     if not text:
         raise IngestFileError(str(path), "PDF has no extractable text (scanned image?)")
@@ -190,7 +210,12 @@ def _load_docx(path: Path, data: bytes) -> tuple[str, str | None, tuple[PageSpan
     lines: list[str] = []
     for para in document.paragraphs:
         text = para.text.strip()
-        if not title and text and para.style is not None and para.style.name in ("Title", "Heading 1"):
+        if (
+            not title
+            and text
+            and para.style is not None
+            and para.style.name in ("Title", "Heading 1")
+        ):
             title = text
         lines.extend([text, ""])
     cleaned = _clean_lines(lines)
@@ -220,13 +245,16 @@ def load_file(path: Path, doc_id: str | None = None) -> Document:
     loader = _LOADERS.get(suffix)
     if loader is None:
         raise IngestFileError(
-            str(path), f"unsupported file type {suffix or '(none)'!r}; "
-            f"supported: {', '.join(SUPPORTED_SUFFIXES)}"
+            str(path),
+            f"unsupported file type {suffix or '(none)'!r}; "
+            f"supported: {', '.join(SUPPORTED_SUFFIXES)}",
         )
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise IngestFileError(str(path), f"file is {size} bytes, over the {MAX_FILE_BYTES} limit")
+            raise IngestFileError(
+                str(path), f"file is {size} bytes, over the {MAX_FILE_BYTES} limit"
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise IngestFileError(str(path), f"cannot read file ({exc.strerror})") from None

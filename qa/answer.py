@@ -161,8 +161,9 @@ class Answerer:
             return np.zeros((0, self.embedder.dim), dtype=np.float32)
         return np.stack([self._sentence_vectors[t] for t in texts])
 
-    def score_sentences(self, question: str, qvec: np.ndarray, hits: list[Hit],
-                        figures_only: bool = False) -> list[ScoredSentence]:
+    def score_sentences(
+        self, question: str, qvec: np.ndarray, hits: list[Hit], figures_only: bool = False
+    ) -> list[ScoredSentence]:
         """Every candidate sentence scored against the question, best first."""
         cands = candidates_from(hits)
         if figures_only:
@@ -177,8 +178,9 @@ class Answerer:
         for c, sem in zip(cands, semantic, strict=True):
             overlap = lexical_overlap(terms, c.text)
             prior = 0.02 * (len(hits) - rank[c.hit.chunk.chunk_id]) / max(len(hits), 1)
-            scored.append(ScoredSentence(c, float(0.7 * sem + 0.3 * overlap + prior),
-                                         float(sem), overlap))
+            scored.append(
+                ScoredSentence(c, float(0.7 * sem + 0.3 * overlap + prior), float(sem), overlap)
+            )
         scored.sort(key=lambda s: (-s.score, s.candidate.char_start))
         return scored
 
@@ -194,8 +196,16 @@ class Answerer:
         qvec = self.embedder.embed_queries([question])[0]
         hits = self.retriever.search(question, top_k, query_vector=qvec)
         passages = [
-            Passage(h.chunk.doc_id, h.title, h.chunk.chunk_id, h.chunk.char_start,
-                    h.chunk.char_end, h.chunk.text, round(h.score, 4), h.chunk.page)
+            Passage(
+                h.chunk.doc_id,
+                h.title,
+                h.chunk.chunk_id,
+                h.chunk.char_start,
+                h.chunk.char_end,
+                h.chunk.text,
+                round(h.score, 4),
+                h.chunk.page,
+            )
             for h in hits
         ]
         return Retrieval(question, top_k, qvec, hits, passages, _ms(t0, time.perf_counter()))
@@ -213,16 +223,25 @@ class Answerer:
             citations, text = self._cite(chosen, conflicts)
             answer = Answer(r.question, text, False, citations, r.passages, conflicts, {}, best)
         spent = _ms(t1, time.perf_counter())
-        answer.timings_ms = {"retrieve": r.retrieve_ms, "answer": spent,
-                             "total": round(r.retrieve_ms + spent, 2)}
+        answer.timings_ms = {
+            "retrieve": r.retrieve_ms,
+            "answer": spent,
+            "total": round(r.retrieve_ms + spent, 2),
+        }
         return answer
 
     def answer(self, question: str, top_k: int | None = None) -> Answer:
         """Answer ``question`` from the ``top_k`` best passages."""
         return self.compose(self.retrieve(question, top_k))
 
-    def _conflicts(self, question: str, qvec: np.ndarray, hits: list[Hit],
-                   scored: list[ScoredSentence], top_k: int) -> list[Conflict]:
+    def _conflicts(
+        self,
+        question: str,
+        qvec: np.ndarray,
+        hits: list[Hit],
+        scored: list[ScoredSentence],
+        top_k: int,
+    ) -> list[Conflict]:
         """Look past the top passages for other documents' figures on the same question."""
         if not asks_for_quantity(question):
             return []
@@ -248,8 +267,9 @@ class Answerer:
             chosen.append(s)
         return chosen
 
-    def _cite(self, chosen: list[ScoredSentence], conflicts: list[Conflict]
-              ) -> tuple[list[Citation], str]:
+    def _cite(
+        self, chosen: list[ScoredSentence], conflicts: list[Conflict]
+    ) -> tuple[list[Citation], str]:
         citations: list[Citation] = []
         parts: list[str] = []
         for s in chosen:
@@ -260,9 +280,20 @@ class Answerer:
                     f"quote for {c.hit.chunk.chunk_id} does not match the stored text"
                 )
             n = len(citations) + 1
-            citations.append(Citation(n, c.hit.chunk.doc_id, c.hit.title, c.hit.source,
-                                      c.hit.chunk.chunk_id, c.char_start, c.char_end,
-                                      c.hit.chunk.page, c.text, round(s.score, 4)))
+            citations.append(
+                Citation(
+                    n,
+                    c.hit.chunk.doc_id,
+                    c.hit.title,
+                    c.hit.source,
+                    c.hit.chunk.chunk_id,
+                    c.char_start,
+                    c.char_end,
+                    c.hit.chunk.page,
+                    c.text,
+                    round(s.score, 4),
+                )
+            )
             parts.append(f"{c.text} [{n}]")
         text = " ".join(parts)
         if conflicts:

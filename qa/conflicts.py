@@ -25,7 +25,9 @@ SCORE_MARGIN = 0.15
 MIN_OVERLAP = 0.5
 _QUANTITY_QUESTION = re.compile(
     r"\bhow (much|many|large|big)\b|\bworth\b|\bvalue\b|\bshare\b|\bpercent|\bestimat|"
-    r"\bcontribut|\bcost\b|\binvest", re.IGNORECASE)
+    r"\bcontribut|\bcost\b|\binvest",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ def figures(text: str) -> set[tuple[str, float, float]]:
         low = float(match["a"])
         high = float(match["b"]) if match["b"] else low
         if unit in _SCALE:
-            after = text[match.end(): match.end() + 12].lower()
+            after = text[match.end() : match.end() + 12].lower()
             if not match["cur"] and "dollar" not in after:
                 continue  # "21 memorandums", "5 million people": not money
             out.add(("money", low * _SCALE[unit], high * _SCALE[unit]))
@@ -90,8 +92,13 @@ def find_conflicts(question: str, scored: list[ScoredSentence]) -> list[Conflict
     if len(values) < 2 or all(v == values[0] for v in values):
         return []
     claims = [
-        Claim(s.candidate.text, doc_id, s.candidate.hit.title, s.candidate.char_start,
-              s.candidate.char_end)
+        Claim(
+            s.candidate.text,
+            doc_id,
+            s.candidate.hit.title,
+            s.candidate.char_start,
+            s.candidate.char_end,
+        )
         for doc_id, (s, _) in per_doc.items()
     ]
     return [Conflict(topic=question.rstrip("?").strip(), claims=claims)]

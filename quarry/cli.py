@@ -25,7 +25,9 @@ app.add_typer(bench_app, name="bench")
 
 DataDir = Annotated[
     Path | None,
-    typer.Option("--data-dir", "-d", help="Index directory [env QUARRY_DATA_DIR, default ./quarry-data]."),
+    typer.Option(
+        "--data-dir", "-d", help="Index directory [env QUARRY_DATA_DIR, default ./quarry-data]."
+    ),
 ]
 EmbedderOpt = Annotated[
     str | None,
@@ -49,8 +51,12 @@ def ingest(
     prune: Annotated[bool, typer.Option(help="Remove documents whose files are gone.")] = False,
     data_dir: DataDir = None,
     embedder: EmbedderOpt = None,
-    chunk_size: Annotated[int | None, typer.Option(help="Max tokens per chunk [env QUARRY_CHUNK_SIZE].")] = None,
-    chunk_overlap: Annotated[int | None, typer.Option(help="Overlap tokens [env QUARRY_CHUNK_OVERLAP].")] = None,
+    chunk_size: Annotated[
+        int | None, typer.Option(help="Max tokens per chunk [env QUARRY_CHUNK_SIZE].")
+    ] = None,
+    chunk_overlap: Annotated[
+        int | None, typer.Option(help="Overlap tokens [env QUARRY_CHUNK_OVERLAP].")
+    ] = None,
 ) -> None:
     """Ingest files (.txt .md .html .pdf .docx) into the index.
 
@@ -65,15 +71,17 @@ def ingest(
     from ingest.chunker import SentenceChunker
     from ingest.discover import load_paths
 
-    settings = make_settings(data_dir=data_dir, embedder=embedder, chunk_size=chunk_size,
-                             chunk_overlap=chunk_overlap)
+    settings = make_settings(
+        data_dir=data_dir, embedder=embedder, chunk_size=chunk_size, chunk_overlap=chunk_overlap
+    )
     try:
         chunker = SentenceChunker(settings.chunk_size, settings.chunk_overlap)
         loaded = load_paths(paths, existing_sources(settings.data_dir))
         for failure in loaded.failures:
             typer.echo(f"skipped {failure.path}: {failure.reason}", err=True)
-        writer = IndexWriter(settings.data_dir, load_embedder(settings.embedder), chunker,
-                             settings.keep_versions)
+        writer = IndexWriter(
+            settings.data_dir, load_embedder(settings.embedder), chunker, settings.keep_versions
+        )
         report = writer.apply(loaded.documents, prune_missing=prune)
     except QuarryError as exc:
         raise fail(str(exc)) from None
@@ -92,7 +100,9 @@ def ingest(
 @app.command()
 def ask(
     question: Annotated[str, typer.Argument(help="The question.")],
-    top_k: Annotated[int, typer.Option("--top-k", "-k", min=1, max=50, help="Passages to retrieve.")] = 5,
+    top_k: Annotated[
+        int, typer.Option("--top-k", "-k", min=1, max=50, help="Passages to retrieve.")
+    ] = 5,
     as_json: Annotated[bool, typer.Option("--json", help="Print the API's JSON response.")] = False,
     data_dir: DataDir = None,
     embedder: EmbedderOpt = None,
@@ -165,9 +175,12 @@ def rm(
     settings = make_settings(data_dir=data_dir, embedder=embedder)
     try:
         manifest = open_current(settings.data_dir).manifest
-        writer = IndexWriter(settings.data_dir, load_embedder(settings.embedder),
-                             SentenceChunker(manifest.chunk_size, manifest.chunk_overlap),
-                             settings.keep_versions)
+        writer = IndexWriter(
+            settings.data_dir,
+            load_embedder(settings.embedder),
+            SentenceChunker(manifest.chunk_size, manifest.chunk_overlap),
+            settings.keep_versions,
+        )
         report = writer.apply(deletes=doc_ids)
     except QuarryError as exc:
         raise fail(str(exc)) from None
@@ -176,7 +189,9 @@ def rm(
 
 @app.command()
 def serve(
-    host: Annotated[str | None, typer.Option(help="Bind address [env QUARRY_HOST, default 127.0.0.1].")] = None,
+    host: Annotated[
+        str | None, typer.Option(help="Bind address [env QUARRY_HOST, default 127.0.0.1].")
+    ] = None,
     port: Annotated[int | None, typer.Option(help="Port [env QUARRY_PORT, default 8000].")] = None,
     data_dir: DataDir = None,
     embedder: EmbedderOpt = None,
@@ -189,7 +204,6 @@ def serve(
     import uvicorn
 
     from api.app import create_app
-
     from api.security import KeyRing, check_bind
 
     settings = make_settings(host=host, port=port, data_dir=data_dir, embedder=embedder)
@@ -198,18 +212,33 @@ def serve(
         typer.echo(check_bind(settings, ring), err=True)
     except QuarryError as exc:
         raise fail(str(exc)) from None
-    typer.echo(f"Quarry serving {settings.data_dir} on http://{settings.host}:{settings.port} "
-               f"(API docs at /docs)", err=True)
-    uvicorn.run(create_app(settings, ring=ring), host=settings.host, port=settings.port, log_level="info")
+    typer.echo(
+        f"Quarry serving {settings.data_dir} on http://{settings.host}:{settings.port} "
+        f"(API docs at /docs)",
+        err=True,
+    )
+    uvicorn.run(
+        create_app(settings, ring=ring), host=settings.host, port=settings.port, log_level="info"
+    )
 
 
 @app.command("eval")
 def eval_cmd(
-    url: Annotated[str | None, typer.Option(help="Evaluate a running server instead of in-process.")] = None,
-    gold: Annotated[Path | None, typer.Option(help="Gold set JSONL [default: eval/data/gold.jsonl].")] = None,
-    out: Annotated[Path, typer.Option(help="Where report.json/.md/.html go.")] = Path("eval/reports"),
-    baseline: Annotated[Path | None, typer.Option(help="Baseline JSON [default: eval/baseline.json].")] = None,
-    update_baseline: Annotated[bool, typer.Option("--update-baseline", help="Rewrite the baseline from this run.")] = False,
+    url: Annotated[
+        str | None, typer.Option(help="Evaluate a running server instead of in-process.")
+    ] = None,
+    gold: Annotated[
+        Path | None, typer.Option(help="Gold set JSONL [default: eval/data/gold.jsonl].")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Where report.json/.md/.html go.")] = Path(
+        "eval/reports"
+    ),
+    baseline: Annotated[
+        Path | None, typer.Option(help="Baseline JSON [default: eval/baseline.json].")
+    ] = None,
+    update_baseline: Annotated[
+        bool, typer.Option("--update-baseline", help="Rewrite the baseline from this run.")
+    ] = False,
     top_k: Annotated[int, typer.Option(min=1, max=50, help="Passages per question.")] = 5,
     data_dir: DataDir = None,
     embedder: EmbedderOpt = None,
@@ -244,12 +273,17 @@ def eval_cmd(
     if update_baseline:
         baseline_path.write_text(json.dumps(baseline_from(report), indent=2) + "\n")
         typer.echo(f"baseline written to {baseline_path}")
-    regressions = compare(report["metrics"], json.loads(baseline_path.read_text())) \
-        if baseline_path.exists() else []
+    regressions = (
+        compare(report["metrics"], json.loads(baseline_path.read_text()))
+        if baseline_path.exists()
+        else []
+    )
     paths = write_reports(report, out, regressions)
     for key, value in report["metrics"].items():
         typer.echo(f"{key:>22}  {value}")
-    typer.echo(f"{'latency p50/p95 ms':>22}  {report['latency_ms']['p50']} / {report['latency_ms']['p95']}")
+    typer.echo(
+        f"{'latency p50/p95 ms':>22}  {report['latency_ms']['p50']} / {report['latency_ms']['p95']}"
+    )
     typer.echo(f"reports: {', '.join(str(p) for p in paths)}")
     if regressions:
         for r in regressions:
@@ -259,8 +293,12 @@ def eval_cmd(
 
 @bench_app.command("retrieval")
 def bench_retrieval(
-    dataset: Annotated[Path, typer.Argument(help="BEIR folder: corpus.jsonl, queries.jsonl, qrels/test.tsv.")],
-    mode: Annotated[list[str] | None, typer.Option(help="dense, lexical and/or hybrid (repeatable).")] = None,
+    dataset: Annotated[
+        Path, typer.Argument(help="BEIR folder: corpus.jsonl, queries.jsonl, qrels/test.tsv.")
+    ],
+    mode: Annotated[
+        list[str] | None, typer.Option(help="dense, lexical, hybrid or hybrid@ALPHA (repeatable).")
+    ] = None,
     embedder: EmbedderOpt = None,
     alpha: Annotated[float | None, typer.Option(help="Hybrid weight of dense scores.")] = None,
 ) -> None:
@@ -273,9 +311,9 @@ def bench_retrieval(
 
     settings = make_settings(embedder=embedder, hybrid_alpha=alpha)
     modes = tuple(mode or ["dense", "lexical", "hybrid"])
-    bad = [m for m in modes if m not in ("dense", "lexical", "hybrid")]
+    bad = [m for m in modes if m.partition("@")[0] not in ("dense", "lexical", "hybrid")]
     if bad:
-        raise fail(f"unknown mode {bad[0]!r}: use dense, lexical or hybrid", 2)
+        raise fail(f"unknown mode {bad[0]!r}: use dense, lexical, hybrid or hybrid@ALPHA", 2)
     try:
         typer.echo(json.dumps(score_dataset(dataset, settings, modes), indent=2))
     except (QuarryError, FileNotFoundError) as exc:

@@ -1,13 +1,13 @@
 """Quarry's exception hierarchy, translated to HTTP statuses and CLI exits only at the edges.
 
-    QuarryError
-    ├── ConfigError            settings that cannot work (e.g. chunks the embedder would truncate)
-    ├── IngestFileError        one input file could not be loaded; it is reported and skipped
-    ├── IndexError_
-    │   ├── NoIndexError       no index has been built yet in the data directory
-    │   └── IndexMismatchError the index was built with another embedder or dimension
-    ├── DocumentNotFound       no document with that id
-    └── CitationIntegrityError a citation's quote does not match the stored text (a bug, never shown)
+QuarryError
+├── ConfigError            settings that cannot work (e.g. chunks the embedder would truncate)
+├── IngestFileError        one input file could not be loaded; it is reported and skipped
+├── IndexError_
+│   ├── NoIndexError       no index has been built yet in the data directory
+│   └── IndexMismatchError the index was built with another embedder or dimension
+├── DocumentNotFound       no document with that id
+└── CitationIntegrityError a citation's quote does not match the stored text (a bug, never shown)
 """
 
 from __future__ import annotations

@@ -21,8 +21,7 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("quarry-data"), description="Where the index versions live.")
     embedder: str = Field(
         DEFAULT_EMBEDDER,
-        description="'all-MiniLM-L6-v2' (packaged) or a "
-        "sentence-transformers model folder.",
+        description="'all-MiniLM-L6-v2' (packaged) or a sentence-transformers model folder.",
     )
     embed_batch_size: int = Field(64, ge=1, le=4096)
     chunk_size: int = Field(160, ge=16, le=8192, description="Max tokens (cl100k_base) per chunk.")
@@ -31,8 +30,9 @@ class Settings(BaseSettings):
     hybrid_alpha: float = Field(0.6, ge=0.0, le=1.0, description="Weight of dense in fusion.")
     top_k: int = Field(5, ge=1, le=50)
     abstain_threshold: float = Field(
-        0.535, description="Answers whose best sentence scores below this abstain "
-        "(calibrated on the gold set: python -m eval.calibrate)."
+        0.535,
+        description="Answers whose best sentence scores below this abstain "
+        "(calibrated on the gold set: python -m eval.calibrate).",
     )
     max_answer_sentences: int = Field(3, ge=1, le=10)
     host: str = "127.0.0.1"
@@ -45,16 +45,22 @@ class Settings(BaseSettings):
         None, description="Folder that POST /admin/reingest ingests (with prune)."
     )
     # Access control: raw keys from the environment are hashed on load and never kept.
-    admin_keys: list[str] = Field(default_factory=list, description="Keys that may change the corpus.")
+    admin_keys: list[str] = Field(
+        default_factory=list, description="Keys that may change the corpus."
+    )
     widget_keys: list[str] = Field(
         default_factory=list, description="Public keys that may only ask and read documents."
     )
     keys_file: Path | None = Field(None, description="JSON file of sha256-hashed keys.")
     # Limits.
-    rate_limit_per_minute: int = Field(120, ge=1, description="Sustained requests per key and per IP.")
+    rate_limit_per_minute: int = Field(
+        120, ge=1, description="Sustained requests per key and per IP."
+    )
     rate_limit_burst: int = Field(30, ge=1, description="Requests allowed in a burst.")
     max_body_bytes: int = Field(64 * 1024, ge=1024, description="Largest JSON request body.")
-    max_upload_bytes: int = Field(20 * 1024 * 1024, ge=1024, description="Largest upload, per file.")
+    max_upload_bytes: int = Field(
+        20 * 1024 * 1024, ge=1024, description="Largest upload, per file."
+    )
     max_upload_files: int = Field(20, ge=1, description="Files per upload request.")
 
 

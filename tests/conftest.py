@@ -35,8 +35,12 @@ def seed_settings(tmp_path_factory, real_embedder):
     settings = Settings(data_dir=data_dir)
     loaded = load_paths([CORPUS], progress=False)
     assert not loaded.failures
-    IndexWriter(data_dir, real_embedder, SentenceChunker(settings.chunk_size,
-                settings.chunk_overlap), progress=False).apply(loaded.documents)
+    IndexWriter(
+        data_dir,
+        real_embedder,
+        SentenceChunker(settings.chunk_size, settings.chunk_overlap),
+        progress=False,
+    ).apply(loaded.documents)
     return settings
 
 

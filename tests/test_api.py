@@ -49,7 +49,9 @@ def test_answer_content_for_a_known_fact(client):
 
 
 def test_out_of_corpus_question_abstains(client):
-    body = client.post("/ask", json={"question": "What is the boiling point of liquid nitrogen?"}).json()
+    body = client.post(
+        "/ask", json={"question": "What is the boiling point of liquid nitrogen?"}
+    ).json()
     assert body["abstained"] is True
     assert body["citations"] == []
 
@@ -90,15 +92,30 @@ def test_health_and_ready(client):
 def test_no_index_gives_503(tmp_path, real_embedder):
     settings = Settings(data_dir=tmp_path / "empty")
     with TestClient(create_app(settings, Engine(settings, embedder=real_embedder))) as c:
-        for r in (c.get("/readyz"), c.post("/ask", json={"question": "hello?"}),
-                  c.get("/documents")):
+        for r in (
+            c.get("/readyz"),
+            c.post("/ask", json={"question": "hello?"}),
+            c.get("/documents"),
+        ):
             assert r.status_code == 503
             assert r.json() == {"detail": "no index: run `quarry ingest`"}
 
 
 def test_openapi_documents_the_contract(client):
     spec = client.get("/openapi.json").json()
-    assert {"/ask", "/documents", "/documents/{doc_id}", "/healthz", "/readyz"} <= set(spec["paths"])
+    assert {"/ask", "/documents", "/documents/{doc_id}", "/healthz", "/readyz"} <= set(
+        spec["paths"]
+    )
     props = spec["components"]["schemas"]["CitationOut"]["properties"]
-    assert {"n", "doc_id", "title", "source", "chunk_id", "char_start", "char_end", "page",
-            "quote", "score"} <= set(props)
+    assert {
+        "n",
+        "doc_id",
+        "title",
+        "source",
+        "chunk_id",
+        "char_start",
+        "char_end",
+        "page",
+        "quote",
+        "score",
+    } <= set(props)

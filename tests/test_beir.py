@@ -34,4 +34,6 @@ def test_read_dataset_skips_header(tmp_path):
     (tmp_path / "queries.jsonl").write_text('{"_id": "q1", "text": "what?"}\n')
     (tmp_path / "qrels" / "test.tsv").write_text("query-id\tcorpus-id\tscore\nq1\td1\t2\n")
     docs, queries, qrels = read_dataset(tmp_path)
-    assert docs[0].text == "T\n\nBody." and queries == {"q1": "what?"} and qrels == {"q1": {"d1": 2}}
+    assert (
+        docs[0].text == "T\n\nBody." and queries == {"q1": "what?"} and qrels == {"q1": {"d1": 2}}
+    )

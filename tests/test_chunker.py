@@ -6,13 +6,18 @@ from ingest.loaders import Document, PageSpan
 from ingest.sentences import sentence_spans
 from ingest.tokens import count_tokens
 
-words = st.text(alphabet=st.characters(categories=("L", "N"), max_codepoint=0x2FFF), min_size=1,
-                max_size=12)
-sentence = st.lists(words, min_size=1, max_size=40).map(lambda ws: " ".join(ws)).flatmap(
-    lambda s: st.sampled_from([".", "!", "?", "", "…", ".”"]).map(lambda p: s + p))
+words = st.text(
+    alphabet=st.characters(categories=("L", "N"), max_codepoint=0x2FFF), min_size=1, max_size=12
+)
+sentence = (
+    st.lists(words, min_size=1, max_size=40)
+    .map(lambda ws: " ".join(ws))
+    .flatmap(lambda s: st.sampled_from([".", "!", "?", "", "…", ".”"]).map(lambda p: s + p))
+)
 paragraph = st.lists(sentence, min_size=1, max_size=8).map(" ".join)
 document_text = st.lists(paragraph, min_size=1, max_size=6).flatmap(
-    lambda ps: st.sampled_from(["\n", "\n\n", "  \n \n"]).map(lambda sep: sep.join(ps)))
+    lambda ps: st.sampled_from(["\n", "\n\n", "  \n \n"]).map(lambda sep: sep.join(ps))
+)
 
 
 def doc(text: str, pages=()) -> Document:

@@ -14,8 +14,13 @@ pytestmark = pytest.mark.slow
 
 def quarry(*args, data_dir, check=True):
     env = {**os.environ, "QUARRY_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1"}
-    out = subprocess.run([sys.executable, "-m", "quarry.cli", *args], env=env, capture_output=True,
-                         text=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-m", "quarry.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     if check:
         assert out.returncode == 0, out.stderr
     return out
@@ -41,8 +46,9 @@ def test_ingest_ask_docs_rm_flow(tmp_path):
 
     human = quarry("ask", "When did the quarry open?", data_dir=tmp_path / "d").stdout
     assert "1921" in human and "[1]" in human and "Sources:" in human
-    as_json = json.loads(quarry("ask", "When did the quarry open?", "--json",
-                                data_dir=tmp_path / "d").stdout)
+    as_json = json.loads(
+        quarry("ask", "When did the quarry open?", "--json", data_dir=tmp_path / "d").stdout
+    )
     assert as_json["citations"][0]["doc_id"] == "note"
 
     docs = quarry("docs", data_dir=tmp_path / "d").stdout
@@ -57,7 +63,7 @@ def test_errors_are_one_line(tmp_path):
     out = quarry("ask", "anything?", data_dir=tmp_path / "none", check=False)
     assert out.returncode == 1
     assert out.stderr.strip().splitlines() == [
-        f"error: no index in {tmp_path / 'none'}: run `quarry ingest`"]
-    bad = quarry("ingest", str(CORPUS), "--chunk-size", "600", data_dir=tmp_path / "d",
-                 check=False)
+        f"error: no index in {tmp_path / 'none'}: run `quarry ingest`"
+    ]
+    bad = quarry("ingest", str(CORPUS), "--chunk-size", "600", data_dir=tmp_path / "d", check=False)
     assert bad.returncode == 1 and "600" in bad.stderr and "256" in bad.stderr

@@ -24,15 +24,21 @@ def big_corpus(path: Path, n: int = 150) -> Path:
         t = topics[i % len(topics)]
         body = " ".join(
             f"Report {i} paragraph {j} says the {t} mine number {i * 7 + j} produced "
-            f"{(i * 13 + j) % 97} tonnes in year {1990 + j}." for j in range(12))
+            f"{(i * 13 + j) % 97} tonnes in year {1990 + j}."
+            for j in range(12)
+        )
         (path / f"report_{i:04d}.txt").write_text(f"Mining report {i} on {t} output\n\n{body}\n")
     return path
 
 
 def start_ingest(corpus: Path, data_dir: Path) -> subprocess.Popen:
     env = {**os.environ, "QUARRY_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1"}
-    return subprocess.Popen([sys.executable, "-m", "quarry.cli", "ingest", str(corpus)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [sys.executable, "-m", "quarry.cli", "ingest", str(corpus)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def wait_for(pred, timeout=120.0) -> bool:
@@ -58,8 +64,12 @@ def test_kill_mid_ingest_keeps_previous_index(tmp_path, seed_settings, real_embe
         if point == "startup":
             time.sleep(1.0)
         elif point == "embedding":
-            assert wait_for(lambda: (data_dir / "embeddings.sqlite-wal").exists()
-                            and (data_dir / "embeddings.sqlite-wal").stat().st_size > 0)
+            assert wait_for(
+                lambda: (
+                    (data_dir / "embeddings.sqlite-wal").exists()
+                    and (data_dir / "embeddings.sqlite-wal").stat().st_size > 0
+                )
+            )
         else:
             wait_for(lambda: any(data_dir.glob("staging-*")) or proc.poll() is not None)
         os.kill(proc.pid, signal.SIGKILL)
@@ -74,9 +84,13 @@ def test_kill_mid_ingest_keeps_previous_index(tmp_path, seed_settings, real_embe
     answer = engine.answer("Who is the spokesman of China's Foreign Ministry?")
     assert not answer.abstained and "Lin Jian" in answer.answer
     # The next ingest cleans up what the killed one left and completes.
-    done = subprocess.run([sys.executable, "-m", "quarry.cli", "ingest", str(corpus)],
-                          env={**os.environ, "QUARRY_DATA_DIR": str(data_dir)},
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "quarry.cli", "ingest", str(corpus)],
+        env={**os.environ, "QUARRY_DATA_DIR": str(data_dir)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr
     assert not list(data_dir.glob("staging-*"))
     assert len(list((data_dir / "versions").iterdir())) <= 2
@@ -93,12 +107,18 @@ def test_deleted_document_is_never_cited_again(tmp_path, seed_settings, real_emb
     shutil.copytree(seed_settings.data_dir, data_dir)
     engine = Engine(Settings(data_dir=data_dir), embedder=real_embedder)
     question = "Who wrote the article for The Daily Mail and what is his position?"
-    assert any(c.doc_id.startswith("004") for c in engine.answer(question, 10).citations
-               ) or any(p.doc_id.startswith("004") for p in engine.answer(question, 10).passages)
+    assert any(c.doc_id.startswith("004") for c in engine.answer(question, 10).citations) or any(
+        p.doc_id.startswith("004") for p in engine.answer(question, 10).passages
+    )
     IndexWriter(data_dir, real_embedder, SentenceChunker(160, 32), progress=False).apply(
-        deletes=["004_f2de16cde25f0e02"])
-    for q in [question, "Makhdoom Babar", "Eric's Insight: Are Sino-Pak ties threatened?",
-              "Pakistanis see the deal as good for fair competition"]:
+        deletes=["004_f2de16cde25f0e02"]
+    )
+    for q in [
+        question,
+        "Makhdoom Babar",
+        "Eric's Insight: Are Sino-Pak ties threatened?",
+        "Pakistanis see the deal as good for fair competition",
+    ]:
         result = engine.answer(q, 50)
         assert all(not c.doc_id.startswith("004") for c in result.citations)
         assert all(not p.doc_id.startswith("004") for p in result.passages)

@@ -16,8 +16,9 @@ from tests.fakes import HashingEmbedder
 
 
 def writer(data_dir, embedder=None, size=60, overlap=10):
-    return IndexWriter(data_dir, embedder or HashingEmbedder(), SentenceChunker(size, overlap),
-                       progress=False)
+    return IndexWriter(
+        data_dir, embedder or HashingEmbedder(), SentenceChunker(size, overlap), progress=False
+    )
 
 
 def test_no_index_is_a_clear_error(tmp_path):
@@ -73,7 +74,8 @@ def test_faiss_topk_equals_numpy_bruteforce(tmp_path, corpus_copy):
         brute = vectors @ qv
         order = np.argsort(-brute, kind="stable")[:10]
         assert [r for r, _ in got] == list(order) or np.allclose(
-            sorted(brute[[r for r, _ in got]]), sorted(brute[order]), atol=1e-5)
+            sorted(brute[[r for r, _ in got]]), sorted(brute[order]), atol=1e-5
+        )
         for row, score in got:
             assert score == pytest.approx(float(brute[row]), abs=1e-5)
 
@@ -112,19 +114,23 @@ def test_hybrid_fusion_formula(tmp_path, corpus_copy):
     qv = emb.embed_queries([q])[0]
     for row, fused, dense, lexical in r.scored(q, 20)[:10]:
         assert fused == pytest.approx(0.6 * dense + 0.4 * lexical / lex.max(), abs=1e-5)
-        assert dense == pytest.approx(float(emb.embed([version.chunks[row].text])[0] @ qv),
-                                      abs=1e-5)
+        assert dense == pytest.approx(
+            float(emb.embed([version.chunks[row].text])[0] @ qv), abs=1e-5
+        )
 
 
 def test_search_skips_overlapping_chunks_of_one_document(tmp_path, corpus_copy):
     emb = HashingEmbedder()
     writer(tmp_path / "data", emb, size=40, overlap=20).apply(
-        load_paths([corpus_copy], progress=False).documents)
+        load_paths([corpus_copy], progress=False).documents
+    )
     hits = Retriever(open_current(tmp_path / "data"), emb, "hybrid").search("rare earth", 10)
     for i, a in enumerate(hits):
         for b in hits[i + 1 :]:
             if a.chunk.doc_id == b.chunk.doc_id:
-                assert a.chunk.char_end <= b.chunk.char_start or b.chunk.char_end <= a.chunk.char_start
+                assert (
+                    a.chunk.char_end <= b.chunk.char_start or b.chunk.char_end <= a.chunk.char_start
+                )
 
 
 def test_other_embedder_is_refused(tmp_path, corpus_copy):
@@ -143,7 +149,8 @@ def test_chunks_the_embedder_would_truncate_are_refused(tmp_path, corpus_copy):
     emb = HashingEmbedder(max_tokens=30)
     with pytest.raises(ConfigError, match=r"limit is 30.*QUARRY_CHUNK_SIZE"):
         writer(tmp_path / "data", emb, size=30, overlap=5).apply(
-            load_paths([corpus_copy], progress=False).documents)
+            load_paths([corpus_copy], progress=False).documents
+        )
     assert not (tmp_path / "data" / "CURRENT").exists()
 
 

@@ -28,13 +28,28 @@ def live(tmp_path_factory, seed_settings):
     shutil.copytree(CORPUS, corpus)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "QUARRY_DATA_DIR": str(data_dir), "QUARRY_CORPUS_DIR": str(corpus),
-           "QUARRY_ADMIN_KEYS": f'["{ADMIN}"]', "QUARRY_RATE_LIMIT_PER_MINUTE": "1000000",
-           "QUARRY_RATE_LIMIT_BURST": "100000", "HF_HUB_OFFLINE": "1"}
-    subprocess.run([sys.executable, "-m", "quarry.cli", "ingest", str(corpus)], env=env,
-                   check=True, capture_output=True, timeout=300)
-    proc = subprocess.Popen([sys.executable, "-m", "quarry.cli", "serve", "--port", str(port)],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "QUARRY_DATA_DIR": str(data_dir),
+        "QUARRY_CORPUS_DIR": str(corpus),
+        "QUARRY_ADMIN_KEYS": f'["{ADMIN}"]',
+        "QUARRY_RATE_LIMIT_PER_MINUTE": "1000000",
+        "QUARRY_RATE_LIMIT_BURST": "100000",
+        "HF_HUB_OFFLINE": "1",
+    }
+    subprocess.run(
+        [sys.executable, "-m", "quarry.cli", "ingest", str(corpus)],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "quarry.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     for _ in range(600):
         try:
             if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
@@ -59,12 +74,15 @@ def test_load_has_no_server_errors(live):
 
 def test_no_query_fails_during_reingest_and_delete(live):
     url, h = live["url"], live["headers"]
-    (live["corpus"] / "extra.md").write_text("# Osprey report\n\nThe Osprey mine reopened in 2031.\n")
+    (live["corpus"] / "extra.md").write_text(
+        "# Osprey report\n\nThe Osprey mine reopened in 2031.\n"
+    )
     outcome = {}
 
     def load():
-        outcome["result"] = asyncio.run(run_load(url, clients=4, seconds=10, headers=h,
-                                                 keep_answers=True, seed=1))
+        outcome["result"] = asyncio.run(
+            run_load(url, clients=4, seconds=10, headers=h, keep_answers=True, seed=1)
+        )
 
     thread = threading.Thread(target=load)
     thread.start()
@@ -84,23 +102,46 @@ def test_no_query_fails_during_reingest_and_delete(live):
     assert result.requests > 10
     assert result.status == {200: result.requests} and result.transport_errors == 0
     # After the swap no answer cites the deleted document.
-    for q in ["Who is the Editor-in-Chief of The Daily Mail, Pakistan?",
-              "Did Islamabad get China's consent before the American deal?",
-              "How many mining projects to extract REEs does the USSM deal plan?"]:
+    for q in [
+        "Who is the Editor-in-Chief of The Daily Mail, Pakistan?",
+        "Did Islamabad get China's consent before the American deal?",
+        "How many mining projects to extract REEs does the USSM deal plan?",
+    ]:
         body = httpx.post(f"{url}/ask", json={"question": q, "top_k": 20}, headers=h).json()
         assert all(c["doc_id"] != "004_f2de16cde25f0e02" for c in body["citations"])
         assert all(p["doc_id"] != "004_f2de16cde25f0e02" for p in body["passages"])
     assert time.monotonic() - swapped_at < 120
-    assert httpx.post(f"{url}/ask", json={"question": "When did the Osprey mine reopen?"},
-                      headers=h).json()["answer"].count("2031") == 1
+    assert (
+        httpx.post(f"{url}/ask", json={"question": "When did the Osprey mine reopen?"}, headers=h)
+        .json()["answer"]
+        .count("2031")
+        == 1
+    )
 
 
 def test_schemathesis_finds_no_server_errors_or_schema_violations(live):
     out = subprocess.run(
-        [sys.executable, "-m", "schemathesis.cli", "run", f"{live['url']}/openapi.json",
-         "--checks", "not_a_server_error,response_schema_conformance",
-         "--max-examples", "15", "--request-timeout", "60", "--generation-deterministic",
-         "-H", f"X-API-Key: {ADMIN}", "--phases", "examples,fuzzing"],
-        capture_output=True, text=True, timeout=900)
+        [
+            sys.executable,
+            "-m",
+            "schemathesis.cli",
+            "run",
+            f"{live['url']}/openapi.json",
+            "--checks",
+            "not_a_server_error,response_schema_conformance",
+            "--max-examples",
+            "15",
+            "--request-timeout",
+            "60",
+            "--generation-deterministic",
+            "-H",
+            f"X-API-Key: {ADMIN}",
+            "--phases",
+            "examples,fuzzing",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     (ARTIFACTS / "schemathesis.txt").write_text(out.stdout + out.stderr)
     assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-2000:]

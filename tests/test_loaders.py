@@ -130,10 +130,12 @@ def test_encrypted_pdf_is_refused(tmp_path):
 # Property: for every loader, chunk offsets index the stored text and no word is lost.
 ascii_words = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=10)
 sentences = st.lists(ascii_words, min_size=3, max_size=20).map(
-    lambda ws: ws[0].capitalize() + " " + " ".join(ws[1:]) + ".")
+    lambda ws: ws[0].capitalize() + " " + " ".join(ws[1:]) + "."
+)
 # Unique paragraphs: a line repeated among a page's first lines is dropped as a repeated headline.
-paragraphs = st.lists(st.lists(sentences, min_size=1, max_size=5).map(" ".join), min_size=1,
-                      max_size=5, unique=True)
+paragraphs = st.lists(
+    st.lists(sentences, min_size=1, max_size=5).map(" ".join), min_size=1, max_size=5, unique=True
+)
 
 
 def _write(tmp: Path, suffix: str, paras: list[str]) -> Path:
@@ -163,7 +165,9 @@ def _write(tmp: Path, suffix: str, paras: list[str]) -> Path:
 
 
 @pytest.mark.parametrize("suffix", [".txt", ".md", ".html", ".docx", ".pdf"])
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(paras=paragraphs)
 def test_every_loader_keeps_offsets_and_words(tmp_path, suffix, paras):
     path = _write(tmp_path, suffix, paras)

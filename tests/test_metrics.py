@@ -11,7 +11,7 @@ EV = [("d", 10, 20), ("e", 0, 5)]
 
 
 def test_normalize_folds_case_quotes_spacing_and_numbers():
-    assert m.normalize("Pakistan’s  $ 1,200 “Deal”") == "pakistan's $1200 \"deal\""
+    assert m.normalize("Pakistan’s  $ 1,200 “Deal”") == 'pakistan\'s $1200 "deal"'
     assert m.normalize("3.2 Percent") == m.normalize("3.2%")
     assert m.contains_answer("It is worth $500 million.", ["$500 Million"])
     assert not m.contains_answer("It is worth $50 million.", ["$500 million"])

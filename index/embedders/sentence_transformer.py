@@ -36,7 +36,7 @@ class SentenceTransformerEmbedder:
         self.model = SentenceTransformer(str(path), device="cpu")
         self.name = name
         self.dim = int(self.model.get_embedding_dimension() or 0)
-        self.max_tokens = int(self.model.max_seq_length)
+        self.max_tokens = int(self.model.max_seq_length or 512)
         self.batch_size = batch_size
 
     def embed(self, texts: list[str]) -> np.ndarray:
