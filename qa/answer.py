@@ -19,11 +19,13 @@ from index.lexical import tokenize
 from index.retriever import Hit, Retriever
 from index.store import IndexVersion
 from ingest.sentences import sentence_spans
+from qa.answer_types import answer_type, matches
 from qa.conflicts import Conflict, asks_for_quantity, figures, find_conflicts
 from quarry.errors import CitationIntegrityError
 from quarry.settings import Settings
 
 CONFLICT_POOL = 15
+ANSWER_TYPE_BONUS = 0.05
 ABSTAIN_MESSAGE = "I could not find an answer to that in the documents."
 _NUMBER = re.compile(r"\d")
 
@@ -94,6 +96,7 @@ class ScoredSentence:
     score: float
     semantic: float
     overlap: float
+    base: float  # the score without the answer-type bonus: what abstention is decided on
 
 
 def _is_answer_like(text: str) -> bool:
@@ -173,14 +176,15 @@ class Answerer:
         vecs = self._embed_sentences([c.text for c in cands])
         semantic = vecs @ qvec
         terms = _weighted_terms(question)
+        kind = answer_type(question)
         rank = {h.chunk.chunk_id: i for i, h in enumerate(hits)}
         scored = []
         for c, sem in zip(cands, semantic, strict=True):
             overlap = lexical_overlap(terms, c.text)
             prior = 0.02 * (len(hits) - rank[c.hit.chunk.chunk_id]) / max(len(hits), 1)
-            scored.append(
-                ScoredSentence(c, float(0.7 * sem + 0.3 * overlap + prior), float(sem), overlap)
-            )
+            bonus = ANSWER_TYPE_BONUS if matches(kind, c.text, question) else 0.0
+            base = 0.7 * sem + 0.3 * overlap + prior
+            scored.append(ScoredSentence(c, float(base + bonus), float(sem), overlap, float(base)))
         scored.sort(key=lambda s: (-s.score, s.candidate.char_start))
         return scored
 
@@ -215,7 +219,7 @@ class Answerer:
         t1 = time.perf_counter()
         scored = self.score_sentences(r.question, r.qvec, r.hits)
         chosen = self._choose(scored)
-        best = scored[0].score if scored else 0.0
+        best = max((s.base for s in scored), default=0.0)
         if not chosen or best < self.settings.abstain_threshold:
             answer = Answer(r.question, ABSTAIN_MESSAGE, True, [], r.passages, [], {}, best)
         else:

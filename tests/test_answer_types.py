@@ -1,0 +1,24 @@
+from qa.answer_types import answer_type, matches
+
+
+def test_question_forms():
+    assert answer_type("How many books has Arun Anand authored?") == "number"
+    assert answer_type("What share of GDP does mining contribute?") == "number"
+    assert answer_type("When did the shipment leave?") == "date"
+    assert answer_type("In what year was the amendment passed?") == "date"
+    assert answer_type("Until when does the allocation cover exploration?") == "date"
+    assert answer_type("Who witnessed the signing?") == "name"
+    assert answer_type("Why did Pakistan sign?") is None
+
+
+def test_sentence_matches():
+    q = "Who wrote the column?"
+    assert matches("name", "The column was written by Arun Anand last year.", q)
+    assert not matches("name", "The column was written last year.", q)
+    assert not matches("name", "Arun Anand wrote it.", "Who is Arun Anand?")  # name from question
+    assert matches("number", "He has authored more than 15 books.", "How many books?")
+    assert matches("number", "China restricted seven elements.", "How many elements?")
+    assert matches("date", "It took effect in November.", "When?")
+    assert matches("date", "Back in the 1970s it began.", "When?")
+    assert not matches("date", "It took effect later.", "When?")
+    assert not matches(None, "Anything at all 2024.", "Why?")
