@@ -44,7 +44,7 @@ def answer_type(question: str) -> str | None:
 
 
 def matches(kind: str | None, sentence: str, question: str) -> bool:
-    """Whether ``sentence`` contains something of the expected kind (not copied from the question)."""
+    """Whether ``sentence`` holds something of the expected kind, not copied from the question."""
     if kind == "number":
         return bool(_HAS_NUMBER.search(sentence))
     if kind == "date":
