@@ -35,6 +35,14 @@ class CitationOut(BaseModel):
     score: float
 
 
+class DuplicateOut(BaseModel):
+    doc_id: str
+    title: str
+    chunk_id: str
+    char_start: int
+    char_end: int
+
+
 class PassageOut(BaseModel):
     doc_id: str
     title: str
@@ -44,6 +52,9 @@ class PassageOut(BaseModel):
     text: str
     score: float
     page: int | None = None
+    also_in: list[DuplicateOut] = Field(
+        default_factory=list, description="The same text in other documents, grouped here."
+    )
 
 
 class ClaimOut(BaseModel):

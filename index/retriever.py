@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
 
 from index.embedders import Embedder
+from index.lexical import tokenize
 from index.store import IndexVersion
 from ingest.chunker import Chunk
 
@@ -16,7 +17,11 @@ Mode = Literal["dense", "lexical", "hybrid"]
 
 @dataclass(frozen=True)
 class Hit:
-    """A retrieved chunk. ``score`` orders hits; the parts say where it came from."""
+    """A retrieved chunk. ``score`` orders hits; the parts say where it came from.
+
+    ``duplicates`` are near-identical chunks of other documents (the same text published twice),
+    grouped under this hit instead of repeated as hits of their own.
+    """
 
     chunk: Chunk
     title: str
@@ -24,6 +29,10 @@ class Hit:
     score: float
     dense_score: float
     lexical_score: float
+    duplicates: tuple[Chunk, ...] = ()
+
+
+NEAR_DUPLICATE = 0.8  # Jaccard similarity of term sets above which two chunks are "the same text"
 
 
 class Retriever:
@@ -93,6 +102,7 @@ class Retriever:
         document is skipped so that one document's neighbouring chunks don't crowd out others."""
         scored = self.scored(query, max(self.candidates, k * 4), query_vector)
         hits: list[Hit] = []
+        terms: list[set[str]] = []
         taken: dict[str, list[tuple[int, int]]] = {}
         for row, fused, d, lex in scored:
             chunk = self.version.chunks[row]
@@ -100,16 +110,25 @@ class Retriever:
             if any(chunk.char_start < e and s < chunk.char_end for s, e in spans):
                 continue
             spans.append((chunk.char_start, chunk.char_end))
-            hits.append(
-                Hit(
-                    chunk,
-                    self.version.titles[chunk.doc_id],
-                    self.version.sources[chunk.doc_id],
-                    fused,
-                    d,
-                    lex,
-                )
+            words = set(tokenize(chunk.text))
+            twin = next(
+                (
+                    i
+                    for i, t in enumerate(terms)
+                    if _jaccard(words, t) >= NEAR_DUPLICATE and hits[i].chunk.doc_id != chunk.doc_id
+                ),
+                None,
             )
+            if twin is not None:
+                hits[twin] = replace(hits[twin], duplicates=(*hits[twin].duplicates, chunk))
+                continue
+            title = self.version.titles[chunk.doc_id]
+            hits.append(Hit(chunk, title, self.version.sources[chunk.doc_id], fused, d, lex))
+            terms.append(words)
             if len(hits) == k:
                 break
         return hits
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0

@@ -45,6 +45,17 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Duplicate:
+    """The same passage as published in another document."""
+
+    doc_id: str
+    title: str
+    chunk_id: str
+    char_start: int
+    char_end: int
+
+
+@dataclass(frozen=True)
 class Passage:
     doc_id: str
     title: str
@@ -54,6 +65,7 @@ class Passage:
     text: str
     score: float
     page: int | None = None
+    also_in: list[Duplicate] = field(default_factory=list)
 
 
 @dataclass
@@ -209,6 +221,16 @@ class Answerer:
                 h.chunk.text,
                 round(h.score, 4),
                 h.chunk.page,
+                [
+                    Duplicate(
+                        d.doc_id,
+                        self.version.titles[d.doc_id],
+                        d.chunk_id,
+                        d.char_start,
+                        d.char_end,
+                    )
+                    for d in h.duplicates
+                ],
             )
             for h in hits
         ]

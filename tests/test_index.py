@@ -162,3 +162,23 @@ def test_old_versions_are_collected(tmp_path, corpus_copy):
     versions = list((tmp_path / "data" / "versions").iterdir())
     assert len(versions) == 2
     assert not list((tmp_path / "data").glob("staging-*"))
+
+
+def test_near_duplicate_passages_are_grouped(tmp_path):
+    from ingest.loaders import Document
+
+    shared = "The Kestrel mine exported forty tonnes of copper ore to Karachi in March."
+    docs = [
+        Document("wire", "Wire story", "a", shared + " Reported by the wire.", "h1"),
+        Document("paper", "Newspaper", "b", shared + " Reported by the paper.", "h2"),
+        Document("other", "Other", "c", "Lithium prices fell sharply in April.", "h3"),
+    ]
+    emb = HashingEmbedder()
+    writer(tmp_path / "data", emb).apply(docs)
+    hits = Retriever(open_current(tmp_path / "data"), emb, "hybrid").search("Kestrel copper ore", 3)
+    assert [h.chunk.doc_id for h in hits][:1] in (["wire"], ["paper"])
+    first = hits[0]
+    assert [d.doc_id for d in first.duplicates] == [
+        ({"wire", "paper"} - {first.chunk.doc_id}).pop()
+    ]
+    assert all(h.chunk.doc_id != first.duplicates[0].doc_id for h in hits)
