@@ -20,7 +20,13 @@ from index.retriever import Hit, Retriever
 from index.store import IndexVersion
 from ingest.sentences import sentence_spans
 from qa.answer_types import answer_type, matches
-from qa.conflicts import Conflict, asks_for_quantity, figures, find_conflicts
+from qa.conflicts import (
+    Conflict,
+    asks_for_quantity,
+    figures,
+    find_conflicts,
+    find_stance_conflicts,
+)
 from quarry.errors import CitationIntegrityError
 from quarry.settings import Settings
 
@@ -270,7 +276,7 @@ class Answerer:
     ) -> list[Conflict]:
         """Look past the top passages for other documents' figures on the same question."""
         if not asks_for_quantity(question):
-            return []
+            return find_stance_conflicts(question, scored) if self.settings.stance_conflicts else []
         wide = self.retriever.search(question, max(top_k, CONFLICT_POOL), query_vector=qvec)
         extra = [h for h in wide if h.chunk.chunk_id not in {x.chunk.chunk_id for x in hits}]
         pool = scored + [s for s in self.score_sentences(question, qvec, extra, figures_only=True)]

@@ -102,3 +102,61 @@ def find_conflicts(question: str, scored: list[ScoredSentence]) -> list[Conflict
         for doc_id, (s, _) in per_doc.items()
     ]
     return [Conflict(topic=question.rstrip("?").strip(), claims=claims)]
+
+
+_NEGATION = re.compile(
+    r"\b(not|no|never|nothing|neither|nor|without|denied|denies|deny|unrelated|baseless|"
+    r"unfounded|propaganda|smear)\b|n[’']t\b",
+    re.IGNORECASE,
+)
+STANCE_MIN_OVERLAP = 0.5
+STANCE_MARGIN = 0.1
+
+
+def negated(text: str, focus: set[str] | None = None, window: int = 4) -> bool:
+    """Whether a sentence denies something; with ``focus`` (question terms), only a negation
+    within ``window`` words of one of them counts."""
+    if focus is None:
+        return bool(_NEGATION.search(text))
+    from index.lexical import tokenize
+
+    words = text.split()
+    for i, word in enumerate(words):
+        if _NEGATION.search(word):
+            near = " ".join(words[max(0, i - window) : i + window + 1])
+            if focus & set(tokenize(near)):
+                return True
+    return False
+
+
+def find_stance_conflicts(question: str, scored: list[ScoredSentence]) -> list[Conflict]:
+    """Two documents answering the question with opposite polarity: one affirms, one denies.
+
+    Only sentences nearly as good as the best answer, sharing most of the question's words, count;
+    each document contributes its best such sentence.
+    """
+    if not scored:
+        return []
+    best_score = scored[0].score
+    per_doc: dict[str, ScoredSentence] = {}
+    for s in scored:
+        if s.score < best_score - STANCE_MARGIN:
+            break
+        doc_id = s.candidate.hit.chunk.doc_id
+        if s.overlap >= STANCE_MIN_OVERLAP and doc_id not in per_doc:
+            per_doc[doc_id] = s
+    from index.lexical import tokenize
+
+    focus = set(tokenize(question))
+    denying = [d for d, s in per_doc.items() if negated(s.candidate.text, focus)]
+    affirming = [d for d, s in per_doc.items() if not negated(s.candidate.text)]
+    if not denying or not affirming:
+        return []
+    claims = [
+        Claim(
+            s.candidate.text, d, s.candidate.hit.title, s.candidate.char_start, s.candidate.char_end
+        )
+        for d, s in per_doc.items()
+        if d in (affirming[0], denying[0])
+    ]
+    return [Conflict(topic=question.rstrip("?").strip(), claims=claims)]

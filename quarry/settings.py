@@ -35,6 +35,12 @@ class Settings(BaseSettings):
         "(calibrated on the gold set: python -m eval.calibrate).",
     )
     max_answer_sentences: int = Field(3, ge=1, le=10)
+    stance_conflicts: bool = Field(
+        False,
+        description="Also flag documents that answer with opposite polarity (one denies what "
+        "another affirms). Off by default: on the gold set it doubles conflict recall but halves "
+        "precision.",
+    )
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     allowed_origins: list[str] = Field(

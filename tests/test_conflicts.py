@@ -1,0 +1,63 @@
+"""Conflict detection on hand-made scored sentences (no model needed)."""
+
+from index.retriever import Hit
+from ingest.chunker import Chunk
+from qa.answer import Candidate, ScoredSentence
+from qa.conflicts import figures, find_conflicts, find_stance_conflicts, negated
+
+
+def sentence(doc_id, text, score, overlap=0.8):
+    chunk = Chunk(doc_id, f"{doc_id}#0000", text, 0, len(text), 10)
+    hit = Hit(chunk, f"Title {doc_id}", "src", score, score, 0.0)
+    return ScoredSentence(Candidate(hit, 0, len(text), text), score, score, overlap, score)
+
+
+def test_figures_reads_money_percent_and_ranges():
+    assert figures("China invested over $62 billion in CPEC.") == {("money", 62e9, 62e9)}
+    assert figures("worth 6 to 8 trillion US Dollars") == {("money", 6e12, 8e12)}
+    assert figures("a mere 3.2 percent of GDP, under 3% of exports") == {
+        ("percent", 3.2, 3.2),
+        ("percent", 3.0, 3.0),
+    }
+    assert figures("21 memorandums and 5 million people") == set()  # counts, not money
+
+
+def test_different_figures_from_different_documents_conflict():
+    scored = [
+        sentence("a", "China invested over $62 billion in CPEC.", 0.70),
+        sentence("b", "Beijing has invested approximately $65 billion via CPEC.", 0.66),
+        sentence("c", "China invested $62 billion in CPEC projects.", 0.65),
+    ]
+    [conflict] = find_conflicts("How much has China invested in CPEC?", scored)
+    assert [c.doc_id for c in conflict.claims] == ["a", "b", "c"]
+    assert conflict.topic == "How much has China invested in CPEC"
+
+
+def test_agreeing_figures_or_non_quantity_questions_stay_quiet():
+    agree = [
+        sentence("a", "The deal is worth $500 million.", 0.7),
+        sentence("b", "It was a $500 million MoU.", 0.68),
+    ]
+    assert find_conflicts("How much is the deal worth?", agree) == []
+    differ = [sentence("a", "It cost $5 billion.", 0.7), sentence("b", "It cost $9 billion.", 0.7)]
+    assert find_conflicts("Who signed the deal?", differ) == []
+    far = [sentence("a", "It cost $5 billion.", 0.7), sentence("b", "It cost $9 billion.", 0.4)]
+    assert find_conflicts("How much did it cost?", far) == []  # not nearly as good an answer
+
+
+def test_stance_conflicts_need_a_denial_near_the_question_terms():
+    assert negated("This is not a landmark agreement.", {"landmark"})
+    assert not negated(
+        "Not far away, a landmark agreement was signed by others today.", {"signed"}, window=2
+    )
+    scored = [
+        sentence("a", "The USSM deal was a landmark agreement.", 0.7),
+        sentence("b", "The USSM deal was an MoU and not some landmark agreement.", 0.68),
+    ]
+    [conflict] = find_stance_conflicts("Was the USSM deal a landmark agreement?", scored)
+    assert {c.doc_id for c in conflict.claims} == {"a", "b"}
+    same = [
+        sentence("a", "The deal was a landmark.", 0.7),
+        sentence("b", "The deal was a real landmark.", 0.7),
+    ]
+    assert find_stance_conflicts("Was the deal a landmark?", same) == []
