@@ -27,6 +27,9 @@ def data_dir(tmp_path, seed_settings):
 
 
 def make_client(data_dir, real_embedder, **overrides):
+    # Polling jobs makes many requests: only the rate-limit test keeps the real limits.
+    overrides.setdefault("rate_limit_per_minute", 100_000)
+    overrides.setdefault("rate_limit_burst", 10_000)
     settings = Settings(
         data_dir=data_dir,
         admin_keys=[ADMIN],
@@ -39,11 +42,13 @@ def make_client(data_dir, real_embedder, **overrides):
 
 
 def wait_job(client, job_id, headers):
-    for _ in range(600):
-        job = client.get(f"/admin/jobs/{job_id}", headers=headers).json()
+    for _ in range(1200):
+        r = client.get(f"/admin/jobs/{job_id}", headers=headers)
+        assert r.status_code == 200, r.text
+        job = r.json()
         if job["status"] in ("done", "failed"):
             return job
-        time.sleep(0.1)
+        time.sleep(0.25)
     raise AssertionError("job did not finish")
 
 

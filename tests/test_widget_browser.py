@@ -101,10 +101,9 @@ def page(browser, server):
 def ask(page, question):
     if page.locator(".panel").is_hidden():
         page.click(".launcher")
+    count = page.locator(".msg.bot:not(.progress)").count()  # before sending: errors are fast
     page.fill("textarea", question)
     page.keyboard.press("Enter")
-    bots = page.locator(".msg.bot:not(.progress)")
-    count = bots.count()
     page.wait_for_function(
         "n => document.querySelector('[data-quarry-widget]').shadowRoot"
         ".querySelectorAll('.msg.bot:not(.progress)').length > n",
@@ -208,6 +207,35 @@ def test_document_html_is_rendered_inert(page, server, real_embedder, tmp_path):
     assert page.evaluate("window.__xss === undefined")
     assert page.locator("img").count() == 0  # nothing was turned into an element
     page.screenshot(path=str(SHOTS / "xss-inert.png"))
+
+
+def test_http_errors_and_a_cut_stream_are_readable(page):
+    # A real 422 from the server: the question is over the 2,000-character limit.
+    ask(page, "why " * 600)
+    assert "(422)" in page.locator(".msg.error").last.inner_text()
+    assert "question" in page.locator(".msg.error").last.inner_text()
+    # A 5xx and a stream cut before its final event, simulated at the network layer.
+    page.route(
+        "**/ask/stream",
+        lambda route: route.fulfill(
+            status=503, content_type="application/json", body='{"detail": "no index: run quarry"}'
+        ),
+    )
+    ask(page, "Any answer?")
+    assert "(503)" in page.locator(".msg.error").last.inner_text()
+    page.unroute("**/ask/stream")
+    page.route(
+        "**/ask/stream",
+        lambda route: route.fulfill(
+            status=200,
+            content_type="text/event-stream",
+            body='event: retrieval\ndata: {"passages": []}\n\n',
+        ),
+    )
+    ask(page, "Another answer?")
+    assert "dropped" in page.locator(".msg.error").last.inner_text()
+    page.unroute("**/ask/stream")
+    assert page.locator("textarea").is_enabled()
 
 
 def test_server_down_shows_a_readable_error_and_widget_stays_usable(page, server):

@@ -276,13 +276,19 @@
     log.appendChild(node);
     log.scrollTop = log.scrollHeight;
     var finished = false;
+    var started = false;
+    var timedOut = false;
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer = setTimeout(function () { timedOut = true; if (controller) controller.abort(); }, 60000);
     function fail(text) {
       if (node.parentNode) node.parentNode.removeChild(node);
       addError(text);
       history.push({ role: "error", text: text }); save();
     }
-    fetch(endpoint + "/ask/stream", { method: "POST", headers: headers(), body: JSON.stringify({ question: question }) })
+    fetch(endpoint + "/ask/stream", { method: "POST", headers: headers(), body: JSON.stringify({ question: question }),
+                                      signal: controller ? controller.signal : undefined })
       .then(function (response) {
+        started = true;
         if (!response.ok) {
           return response.json().catch(function () { return null; }).then(function (p) { fail(describeError(response.status, p)); finished = true; });
         }
@@ -317,9 +323,14 @@
         return pump();
       })
       .catch(function () {
-        if (!finished) { finished = true; fail("Could not reach the Quarry server. Check your connection and try again."); }
+        if (finished) return;
+        finished = true;
+        if (timedOut) fail("The server took too long to answer. Please try again.");
+        else if (started) fail("The connection dropped before the answer was complete. Please try again.");
+        else fail("Could not reach the Quarry server. Check your connection and try again.");
       })
       .then(function () {
+        clearTimeout(timer);
         if (!finished) fail("The connection dropped before the answer was complete. Please try again.");
         busy = false;
         send.disabled = false;
