@@ -32,6 +32,7 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy quarry ingest index qa api eval
 
 eval: $(STAMP)
+	@test -f quarry-data/CURRENT || $(VENV)/bin/quarry ingest corpus
 	$(VENV)/bin/quarry eval
 
 clean:

@@ -56,3 +56,21 @@ def corpus_copy(tmp_path) -> Path:
     dest = tmp_path / "corpus"
     shutil.copytree(CORPUS, dest)
     return dest
+
+
+def encrypted_pdf_bytes(text: str = "Secret text.") -> bytes:
+    """A real one-page PDF with ``text``, encrypted with the password 'pw'."""
+    import io
+
+    from fpdf import FPDF
+    from pypdf import PdfReader, PdfWriter
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=12)
+    pdf.cell(0, 10, text)
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(bytes(pdf.output()))))
+    writer.encrypt("pw")
+    locked = io.BytesIO()
+    writer.write(locked)
+    return locked.getvalue()

@@ -9,7 +9,7 @@ from ingest.chunker import SentenceChunker
 from ingest.discover import load_paths
 from ingest.loaders import load_file
 from quarry.errors import IngestFileError
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, encrypted_pdf_bytes
 
 SEED_TITLES = {
     "000_c2cc40ca7ae94980": "Wooing Washington in Beijing’s Shadow: Limits of Pakistan’s Rare "
@@ -109,20 +109,8 @@ def test_bad_file_is_skipped_and_rest_loads(tmp_path):
 
 
 def test_encrypted_pdf_is_refused(tmp_path):
-    from fpdf import FPDF
-    from pypdf import PdfReader, PdfWriter
-
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.set_font("Helvetica", size=12)
-    pdf.cell(0, 10, "Secret text.")
-    plain = tmp_path / "plain.pdf"
-    pdf.output(str(plain))
-    writer = PdfWriter(clone_from=PdfReader(plain))
-    writer.encrypt("pw")
     locked = tmp_path / "locked.pdf"
-    with open(locked, "wb") as fh:
-        writer.write(fh)
+    locked.write_bytes(encrypted_pdf_bytes())
     with pytest.raises(IngestFileError, match="encrypted"):
         load_file(locked)
 

@@ -1,6 +1,5 @@
 """Keys, origins, rate limits, body and upload limits, admin endpoints (real app, real model)."""
 
-import io
 import json
 import time
 
@@ -12,6 +11,7 @@ from api.security import KeyRing, TokenBuckets, check_bind, hash_key
 from quarry.engine import Engine
 from quarry.errors import ConfigError
 from quarry.settings import Settings
+from tests.conftest import encrypted_pdf_bytes
 
 ADMIN, WIDGET = "admin-secret-key", "widget-public-key"
 SITE = "https://site.example"
@@ -107,19 +107,7 @@ def test_body_limit(data_dir, real_embedder):
 
 
 def test_uploads_bad_files_reported_and_index_intact(data_dir, real_embedder, tmp_path):
-    from fpdf import FPDF
-    from pypdf import PdfReader, PdfWriter
-
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.set_font("Helvetica", size=12)
-    pdf.cell(0, 10, "Locked text.")
-    plain = tmp_path / "p.pdf"
-    pdf.output(str(plain))
-    writer = PdfWriter(clone_from=PdfReader(plain))
-    writer.encrypt("pw")
-    locked = io.BytesIO()
-    writer.write(locked)
+    locked = encrypted_pdf_bytes("Locked text.")
     files = [
         (
             "files",
@@ -128,7 +116,7 @@ def test_uploads_bad_files_reported_and_index_intact(data_dir, real_embedder, tm
         ("files", ("empty.txt", b"")),
         ("files", ("binary.txt", b"\x00\x01\x02\x03" * 100)),
         ("files", ("fake.pdf", b"this is not a pdf at all")),
-        ("files", ("locked.pdf", locked.getvalue())),
+        ("files", ("locked.pdf", locked)),
         (
             "files",
             ("broken.html", b"<html><body><p>Unclosed <b>tags <div>Kestrel granite is grey."),
