@@ -103,6 +103,8 @@ async def upload(
         staged.append((name, data))
     folder = upload_dir(settings)
     folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob(".*.part"):  # left by a server killed mid-upload
+        stale.unlink(missing_ok=True)
     paths = []
     for name, data in staged:
         path = folder / name

@@ -240,6 +240,9 @@ def eval_cmd(
         bool, typer.Option("--update-baseline", help="Rewrite the baseline from this run.")
     ] = False,
     top_k: Annotated[int, typer.Option(min=1, max=50, help="Passages per question.")] = 5,
+    api_key: Annotated[
+        str | None, typer.Option("--api-key", help="Key sent as X-API-Key with --url.")
+    ] = None,
     data_dir: DataDir = None,
     embedder: EmbedderOpt = None,
 ) -> None:
@@ -266,7 +269,8 @@ def eval_cmd(
     settings = make_settings(data_dir=data_dir, embedder=embedder)
     baseline_path = baseline or BASELINE
     try:
-        client = HttpClient(url) if url else InProcessClient(Engine(settings))
+        headers = {"X-API-Key": api_key} if api_key else {}
+        client = HttpClient(url, headers) if url else InProcessClient(Engine(settings))
         report = run_eval(client, load_gold(gold or GOLD), top_k=top_k)
     except QuarryError as exc:
         raise fail(str(exc)) from None

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from bench.load import run_load
+from eval.runner import InProcessClient, load_gold, run_eval
 from tests.conftest import ARTIFACTS, CORPUS
 from tests.test_widget_browser import free_port
 
@@ -60,6 +61,30 @@ def live(tmp_path_factory, seed_settings):
     yield {"url": url, "corpus": corpus, "headers": {"X-API-Key": ADMIN}}
     proc.kill()
     proc.wait(timeout=30)
+
+
+def test_eval_over_http_matches_in_process(live, seed_engine):
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "quarry.cli",
+            "eval",
+            "--url",
+            live["url"],
+            "--api-key",
+            ADMIN,
+            "--out",
+            str(ARTIFACTS / "eval-http"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert out.returncode == 0, out.stderr
+    over_http = json.loads((ARTIFACTS / "eval-http" / "report.json").read_text())
+    in_process = run_eval(InProcessClient(seed_engine), load_gold(), progress=False)
+    assert over_http["metrics"] == in_process["metrics"]
 
 
 def test_load_has_no_server_errors(live):

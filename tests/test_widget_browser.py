@@ -177,6 +177,27 @@ def test_history_survives_reload_and_clear_empties_it(page):
     )
 
 
+def test_inline_mode_renders_in_the_target_element(browser, server):
+    context = browser.new_context(viewport={"width": 900, "height": 700})
+    pg = context.new_page()
+    host_page = (
+        "<!doctype html><html><body><h1>Inline host</h1><div id='chat' style='height:500px'>"
+        f"</div><script src='{server['url']}/widget.js' data-quarry-endpoint='{server['url']}' "
+        "data-quarry-mode='inline' data-quarry-target='#chat'></script></body></html>"
+    )
+    # Served from the API's own origin so that CORS allows it, as the demo page is.
+    pg.route(
+        f"{server['url']}/inline-host",
+        lambda route: route.fulfill(status=200, content_type="text/html", body=host_page),
+    )
+    pg.goto(f"{server['url']}/inline-host")
+    assert pg.locator(".launcher").count() == 0
+    assert pg.evaluate("document.querySelector('#chat quarry-widget') !== null")
+    last = ask(pg, "Who is the spokesman of China's Foreign Ministry?")
+    assert "Lin Jian" in last.inner_text()
+    context.close()
+
+
 def test_narrow_screen_is_readable(browser, server):
     context = browser.new_context(viewport={"width": 320, "height": 640})
     pg = context.new_page()
