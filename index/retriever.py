@@ -115,7 +115,7 @@ class Retriever:
                 (
                     i
                     for i, t in enumerate(terms)
-                    if _jaccard(words, t) >= NEAR_DUPLICATE and hits[i].chunk.doc_id != chunk.doc_id
+                    if jaccard(words, t) >= NEAR_DUPLICATE and hits[i].chunk.doc_id != chunk.doc_id
                 ),
                 None,
             )
@@ -130,5 +130,6 @@ class Retriever:
         return hits
 
 
-def _jaccard(a: set[str], b: set[str]) -> float:
+def jaccard(a: set[str], b: set[str]) -> float:
+    """|a & b| / |a | b| of two term sets (0 when either is empty)."""
     return len(a & b) / len(a | b) if a and b else 0.0

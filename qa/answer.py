@@ -8,6 +8,7 @@ best sentence scores under ``abstain_threshold``, the answer abstains. No text i
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ import numpy as np
 
 from index.embedders import Embedder
 from index.lexical import tokenize
-from index.retriever import Hit, Retriever
+from index.retriever import Hit, Retriever, jaccard
 from index.store import IndexVersion
 from ingest.sentences import sentence_spans
 from qa.answer_types import answer_type, matches
@@ -31,6 +32,7 @@ from quarry.errors import CitationIntegrityError
 from quarry.settings import Settings
 
 CONFLICT_POOL = 15
+SENTENCE_CACHE = 50_000
 ANSWER_TYPE_BONUS = 0.05
 ABSTAIN_MESSAGE = "I could not find an answer to that in the documents."
 _NUMBER = re.compile(r"\d")
@@ -169,18 +171,23 @@ class Answerer:
         self.settings = settings
         self.retriever = Retriever(version, embedder, settings.retrieval, settings.hybrid_alpha)
         self._sentence_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._texts: dict[str, str] = {}
+        self._cache_lock = threading.Lock()  # requests run on a thread pool
 
     def _embed_sentences(self, texts: list[str]) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if t not in self._sentence_vectors]
+        """Sentence vectors, from a bounded in-memory cache where possible."""
+        with self._cache_lock:
+            known = {t: self._sentence_vectors[t] for t in texts if t in self._sentence_vectors}
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
         if missing:
-            for t, v in zip(missing, self.embedder.embed(missing), strict=True):
-                self._sentence_vectors[t] = v
-            while len(self._sentence_vectors) > 50_000:
-                self._sentence_vectors.popitem(last=False)
+            fresh = dict(zip(missing, self.embedder.embed(missing), strict=True))
+            known.update(fresh)
+            with self._cache_lock:
+                self._sentence_vectors.update(fresh)
+                while len(self._sentence_vectors) > SENTENCE_CACHE:
+                    self._sentence_vectors.popitem(last=False)
         if not texts:
             return np.zeros((0, self.embedder.dim), dtype=np.float32)
-        return np.stack([self._sentence_vectors[t] for t in texts])
+        return np.stack([known[t] for t in texts])
 
     def score_sentences(
         self, question: str, qvec: np.ndarray, hits: list[Hit], figures_only: bool = False
@@ -205,11 +212,6 @@ class Answerer:
             scored.append(ScoredSentence(c, float(base + bonus), float(sem), overlap, float(base)))
         scored.sort(key=lambda s: (-s.score, s.candidate.char_start))
         return scored
-
-    def _document_text(self, doc_id: str) -> str:
-        if doc_id not in self._texts:
-            self._texts[doc_id] = self.version.document(doc_id).text
-        return self._texts[doc_id]
 
     def retrieve(self, question: str, top_k: int | None = None) -> Retrieval:
         """First half of answering: embed the question and find the passages."""
@@ -294,7 +296,7 @@ class Answerer:
             if s.score < best.score - 0.08 or s.score < self.settings.abstain_threshold:
                 break
             words = set(tokenize(s.candidate.text))
-            if any(_jaccard(words, set(tokenize(c.candidate.text))) > 0.5 for c in chosen):
+            if any(jaccard(words, set(tokenize(c.candidate.text))) > 0.5 for c in chosen):
                 continue
             chosen.append(s)
         return chosen
@@ -306,7 +308,7 @@ class Answerer:
         parts: list[str] = []
         for s in chosen:
             c = s.candidate
-            source_text = self._document_text(c.hit.chunk.doc_id)
+            source_text = self.version.document(c.hit.chunk.doc_id).text
             if source_text[c.char_start : c.char_end] != c.text:
                 raise CitationIntegrityError(
                     f"quote for {c.hit.chunk.chunk_id} does not match the stored text"
@@ -332,10 +334,6 @@ class Answerer:
             n_docs = len({claim.doc_id for c in conflicts for claim in c.claims})
             text += f" Note: the sources disagree: {n_docs} documents give different figures."
         return citations, text
-
-
-def _jaccard(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
 
 
 def _ms(a: float, b: float) -> float:
