@@ -209,6 +209,33 @@ def test_narrow_screen_is_readable(browser, server):
     context.close()
 
 
+def test_pdf_citation_shows_its_page(page, server, real_embedder, tmp_path):
+    from fpdf import FPDF
+
+    from index.writer import IndexWriter
+    from ingest.chunker import SentenceChunker
+    from ingest.discover import load_paths
+
+    pdf = FPDF()
+    for text in (
+        "The Heron quarry report covers limestone output in general terms.",
+        "On page two, the Heron quarry reports that it shipped 812 tonnes of marble.",
+    ):
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=12)
+        pdf.multi_cell(0, 10, text)
+    path = tmp_path / "heron_report.pdf"
+    pdf.output(str(path))
+    IndexWriter(server["data_dir"], real_embedder, SentenceChunker(160, 32), progress=False).apply(
+        load_paths([path], progress=False).documents
+    )
+    last = ask(page, "How many tonnes of marble did the Heron quarry ship?")
+    assert "812 tonnes" in last.inner_text()
+    last.locator("sup button").first.click()
+    page.locator(".source mark").wait_for()
+    assert "page 2" in page.locator(".source .meta").inner_text()
+
+
 def test_document_html_is_rendered_inert(page, server, real_embedder, tmp_path):
     from index.writer import IndexWriter
     from ingest.chunker import SentenceChunker
