@@ -98,6 +98,17 @@ def page(browser, server):
     context.close()
 
 
+def ingest_into(server, embedder, path):
+    """Add a file to the running server's index, as another process would (it hot-reloads)."""
+    from index.writer import IndexWriter
+    from ingest.chunker import SentenceChunker
+    from ingest.discover import load_paths
+
+    IndexWriter(server["data_dir"], embedder, SentenceChunker(160, 32), progress=False).apply(
+        load_paths([path], progress=False).documents
+    )
+
+
 def ask(page, question):
     if page.locator(".panel").is_hidden():
         page.click(".launcher")
@@ -212,10 +223,6 @@ def test_narrow_screen_is_readable(browser, server):
 def test_pdf_citation_shows_its_page(page, server, real_embedder, tmp_path):
     from fpdf import FPDF
 
-    from index.writer import IndexWriter
-    from ingest.chunker import SentenceChunker
-    from ingest.discover import load_paths
-
     pdf = FPDF()
     for text in (
         "The Heron quarry report covers limestone output in general terms.",
@@ -226,9 +233,7 @@ def test_pdf_citation_shows_its_page(page, server, real_embedder, tmp_path):
         pdf.multi_cell(0, 10, text)
     path = tmp_path / "heron_report.pdf"
     pdf.output(str(path))
-    IndexWriter(server["data_dir"], real_embedder, SentenceChunker(160, 32), progress=False).apply(
-        load_paths([path], progress=False).documents
-    )
+    ingest_into(server, real_embedder, path)
     last = ask(page, "How many tonnes of marble did the Heron quarry ship?")
     assert "812 tonnes" in last.inner_text()
     last.locator("sup button").first.click()
@@ -237,15 +242,9 @@ def test_pdf_citation_shows_its_page(page, server, real_embedder, tmp_path):
 
 
 def test_document_html_is_rendered_inert(page, server, real_embedder, tmp_path):
-    from index.writer import IndexWriter
-    from ingest.chunker import SentenceChunker
-    from ingest.discover import load_paths
-
     doc = tmp_path / "zebra_ridge.txt"
     doc.write_text(XSS_DOC)
-    IndexWriter(server["data_dir"], real_embedder, SentenceChunker(160, 32), progress=False).apply(
-        load_paths([doc], progress=False).documents
-    )
+    ingest_into(server, real_embedder, doc)
     last = ask(page, "What must workers wear at the Zebra Ridge site?")
     assert "<script>window.__xss = 1</script>" in last.inner_text()
     last.locator("sup button").first.click()
