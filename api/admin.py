@@ -18,7 +18,6 @@ from api.jobs import Job, JobRunner
 from api.schemas import DeleteOut, ErrorOut, JobOut
 from index.writer import IndexWriter
 from ingest.chunker import SentenceChunker
-from ingest.discover import load_paths
 from ingest.loaders import SUPPORTED_SUFFIXES
 from quarry.engine import Engine
 from quarry.settings import Settings
@@ -53,10 +52,9 @@ def _job_out(job: Job) -> JobOut:
 
 
 def _ingest(engine: Engine, settings: Settings, paths: list[Path], prune: bool) -> dict[str, Any]:
-    from index.writer import existing_sources
-
-    loaded = load_paths(paths, existing_sources(Path(settings.data_dir)), progress=False)
-    report = _writer(engine, settings).apply(loaded.documents, prune_missing=prune)
+    writer = _writer(engine, settings)
+    loaded = writer.load(paths)
+    report = writer.apply(loaded.documents, prune_missing=prune)
     return {
         **asdict(report),
         "skipped": [{"path": f.path, "reason": f.reason} for f in loaded.failures],

@@ -27,6 +27,7 @@ from index.store import (
     write_current,
 )
 from ingest.chunker import Chunk, SentenceChunker
+from ingest.discover import LoadResult, load_paths
 from ingest.loaders import Document, PageSpan
 from quarry.errors import ConfigError, DocumentNotFound
 
@@ -81,6 +82,11 @@ class IndexWriter:
                 f"limit of {embedder.max_tokens} tokens: its chunks would be truncated. Set "
                 f"QUARRY_CHUNK_SIZE to at most {embedder.max_tokens}"
             )
+
+    def load(self, paths: Iterable[Path]) -> LoadResult:
+        """Load the files under ``paths`` with doc ids kept stable against the live index
+        (a file whose name another source already uses gets a hashed suffix)."""
+        return load_paths(paths, existing_sources(self.data_dir), progress=self.progress)
 
     def apply(
         self,

@@ -67,21 +67,20 @@ def ingest(
       quarry ingest ~/notes report.pdf --prune
     """
     from index.embedders import load_embedder
-    from index.writer import IndexWriter, existing_sources
+    from index.writer import IndexWriter
     from ingest.chunker import SentenceChunker
-    from ingest.discover import load_paths
 
     settings = make_settings(
         data_dir=data_dir, embedder=embedder, chunk_size=chunk_size, chunk_overlap=chunk_overlap
     )
     try:
         chunker = SentenceChunker(settings.chunk_size, settings.chunk_overlap)
-        loaded = load_paths(paths, existing_sources(settings.data_dir))
-        for failure in loaded.failures:
-            typer.echo(f"skipped {failure.path}: {failure.reason}", err=True)
         writer = IndexWriter(
             settings.data_dir, load_embedder(settings.embedder), chunker, settings.keep_versions
         )
+        loaded = writer.load(paths)
+        for failure in loaded.failures:
+            typer.echo(f"skipped {failure.path}: {failure.reason}", err=True)
         report = writer.apply(loaded.documents, prune_missing=prune)
     except QuarryError as exc:
         raise fail(str(exc)) from None
