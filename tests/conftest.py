@@ -74,3 +74,37 @@ def encrypted_pdf_bytes(text: str = "Secret text.") -> bytes:
     locked = io.BytesIO()
     writer.write(locked)
     return locked.getvalue()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(env: dict[str, str], port: int, timeout: float = 120.0):
+    """Start a real `quarry serve` on loopback with ``env`` and wait until /readyz answers 200."""
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "quarry.cli", "serve", "--port", str(port)],
+        env={**os.environ, "HF_HUB_OFFLINE": "1", **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
+                return proc
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    proc.kill()
+    pytest.fail("quarry serve did not become ready")

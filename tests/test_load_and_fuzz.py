@@ -15,8 +15,7 @@ import pytest
 
 from bench.load import run_load
 from eval.runner import InProcessClient, load_gold, run_eval
-from tests.conftest import ARTIFACTS, CORPUS
-from tests.test_widget_browser import free_port
+from tests.conftest import ARTIFACTS, CORPUS, free_port, start_server
 
 pytestmark = pytest.mark.slow
 ADMIN = "load-test-admin-key"
@@ -45,19 +44,7 @@ def live(tmp_path_factory, seed_settings):
         capture_output=True,
         timeout=300,
     )
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "quarry.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(600):
-        try:
-            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
+    proc = start_server(env, port)
     yield {"url": url, "corpus": corpus, "headers": {"X-API-Key": ADMIN}}
     proc.kill()
     proc.wait(timeout=30)

@@ -3,18 +3,13 @@
 Screenshots of the main states are saved in test-artifacts/screenshots/.
 """
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.conftest import ARTIFACTS
+from tests.conftest import ARTIFACTS, free_port, start_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CHROMIUM = "/usr/bin/chromium"
@@ -27,40 +22,14 @@ XSS_DOC = (
 )
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, seed_settings):
     data_dir = tmp_path_factory.mktemp("widget") / "data"
     shutil.copytree(seed_settings.data_dir, data_dir)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "QUARRY_DATA_DIR": str(data_dir),
-        "HF_HUB_OFFLINE": "1",
-        "QUARRY_ALLOWED_ORIGINS": f'["{url}"]',
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "quarry.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("quarry serve did not become ready")
+    env = {"QUARRY_DATA_DIR": str(data_dir), "QUARRY_ALLOWED_ORIGINS": f'["{url}"]'}
+    proc = start_server(env, port)
     yield {"url": url, "proc": proc, "data_dir": data_dir}
     proc.kill()
     proc.wait(timeout=30)
