@@ -12,6 +12,7 @@ from pathlib import Path
 from index.embedders import Embedder, load_embedder
 from index.store import CURRENT, IndexVersion, open_current
 from qa.answer import Answer, Answerer
+from quarry.errors import NoIndexError
 from quarry.settings import Settings
 
 
@@ -48,12 +49,13 @@ class Engine:
         current = self._answerer
         if current is not None and state == self._pointer:
             return current
-        version = open_current(Path(self.settings.data_dir))
+        if state is None:  # fail before loading the model
+            raise NoIndexError(str(self.settings.data_dir))
         embedder = self.embedder
         with self._lock:
             if self._answerer is not None and state == self._pointer:
-                version.close()
-                return self._answerer
+                return self._answerer  # another request loaded it meanwhile
+            version = open_current(Path(self.settings.data_dir))
             version.check_embedder(embedder.name, embedder.dim)
             self._answerer = Answerer(version, embedder, self.settings)
             self._pointer = state
