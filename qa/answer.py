@@ -127,6 +127,11 @@ def _is_answer_like(text: str) -> bool:
     return text.rstrip("”\"'’) ")[-1:] in ".!…" or len(words) >= 14
 
 
+def _is_neighbour_like(text: str) -> bool:
+    """A sentence next to an answer may be short ("Writing by A. Author"), not a question."""
+    return len(text.split()) >= 3 and not text.rstrip("”\"'’) ").endswith("?")
+
+
 def candidates_from(hits: list[Hit]) -> list[Candidate]:
     """Answer-like sentences of the hits, each once even when chunks overlap."""
     seen: set[tuple[str, int, int]] = set()
@@ -196,6 +201,13 @@ class Answerer:
         cands = candidates_from(hits)
         if figures_only:
             cands = [c for c in cands if figures(c.text)]
+        scored = self._score(question, qvec, cands, hits)
+        scored.sort(key=lambda s: (-s.score, s.candidate.char_start))
+        return scored
+
+    def _score(
+        self, question: str, qvec: np.ndarray, cands: list[Candidate], hits: list[Hit]
+    ) -> list[ScoredSentence]:
         if not cands:
             return []
         vecs = self._embed_sentences([c.text for c in cands])
@@ -206,12 +218,52 @@ class Answerer:
         scored = []
         for c, sem in zip(cands, semantic, strict=True):
             overlap = lexical_overlap(terms, c.text)
-            prior = 0.02 * (len(hits) - rank[c.hit.chunk.chunk_id]) / max(len(hits), 1)
+            prior = (
+                0.02 * (len(hits) - rank.get(c.hit.chunk.chunk_id, len(hits))) / max(len(hits), 1)
+            )
             bonus = ANSWER_TYPE_BONUS if matches(kind, c.text, question) else 0.0
             base = 0.7 * sem + 0.3 * overlap + prior
             scored.append(ScoredSentence(c, float(base + bonus), float(sem), overlap, float(base)))
-        scored.sort(key=lambda s: (-s.score, s.candidate.char_start))
         return scored
+
+    def _complete(
+        self, question: str, qvec: np.ndarray, chosen: list[ScoredSentence], hits: list[Hit]
+    ) -> list[ScoredSentence]:
+        """Add the sentence next to an answer sentence when only it holds what was asked for.
+
+        "Who witnessed the signing?" often finds the sentence about the signing, while the name
+        is in the sentence after it. When the question asks for a number, date or name that no
+        chosen sentence holds, the first neighbour (in the same passage) of a chosen sentence
+        that does hold one is added right after the sentence it adjoins.
+        """
+        kind = answer_type(question)
+        if kind is None or any(matches(kind, s.candidate.text, question) for s in chosen):
+            return chosen
+        taken = {(s.candidate.hit.chunk.doc_id, s.candidate.char_start) for s in chosen}
+        for i, s in enumerate(chosen):
+            hit = s.candidate.hit
+            spans = sentence_spans(hit.chunk.text)
+            offset = hit.chunk.char_start
+            at = next(
+                (j for j, (a, _) in enumerate(spans) if a + offset == s.candidate.char_start),
+                None,
+            )
+            if at is None:
+                continue
+            for j in (at + 1, at - 1):
+                if not 0 <= j < len(spans):
+                    continue
+                a, b = spans[j]
+                text = hit.chunk.text[a:b]
+                if (hit.chunk.doc_id, a + offset) in taken or not _is_neighbour_like(text):
+                    continue
+                if matches(kind, text, question):
+                    extra = self._score(
+                        question, qvec, [Candidate(hit, a + offset, b + offset, text)], hits
+                    )
+                    at_pos = i + 1 if j > at else i
+                    return [*chosen[:at_pos], *extra, *chosen[at_pos:]]
+        return chosen
 
     def retrieve(self, question: str, top_k: int | None = None) -> Retrieval:
         """First half of answering: embed the question and find the passages."""
@@ -250,6 +302,8 @@ class Answerer:
         scored = self.score_sentences(r.question, r.qvec, r.hits)
         chosen = self._choose(scored)
         best = max((s.base for s in scored), default=0.0)
+        if chosen and best >= self.settings.abstain_threshold:
+            chosen = self._complete(r.question, r.qvec, chosen, r.hits)
         if not chosen or best < self.settings.abstain_threshold:
             answer = Answer(r.question, ABSTAIN_MESSAGE, True, [], r.passages, [], {}, best)
         else:

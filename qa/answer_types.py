@@ -1,4 +1,5 @@
-"""Expected answer types: a "how many" question wants a number, "when" a date, "who" a name.
+"""Expected answer types: "how many" wants a number, "how much ... invest" an amount of money,
+"what share" a percentage, "when" a date, "who" a person's name.
 
 A sentence that holds the kind of thing the question asks for is a better answer than one that
 merely shares its words; the answerer gives it a small bonus.
@@ -18,6 +19,85 @@ _DATE_Q = re.compile(
     re.IGNORECASE,
 )
 _NAME_Q = re.compile(r"^\s*(who|whom|whose)\b", re.IGNORECASE)
+_MONEY_Q = re.compile(
+    r"\b(invest\w*|cost\w*|worth|price[sd]?|fund\w*|spen[dt]\w*|paid|pay\w*|dollars?|"
+    r"money|budget|loan\w*|revenue|earn\w*|valued?)\b",
+    re.IGNORECASE,
+)
+_PERCENT_Q = re.compile(r"\b(share|percent\w*|proportion|rate)\b", re.IGNORECASE)
+_MONEY = re.compile(
+    r"[$€£¥]\s?\d|\d\s*(dollars?|euros?|rupees?|yuan)\b|\b(US|USD|Rs\.?|PKR)\s?\d", re.IGNORECASE
+)
+_PERCENT = re.compile(r"\d\s*(%|percent\b|per cent\b)", re.IGNORECASE)
+# Words that make a capitalized phrase an organisation, place or title rather than a person.
+_NOT_PERSON = {
+    "agency",
+    "association",
+    "bank",
+    "board",
+    "bureau",
+    "co",
+    "commission",
+    "company",
+    "corporation",
+    "council",
+    "department",
+    "foundation",
+    "group",
+    "inc",
+    "institute",
+    "league",
+    "ltd",
+    "metals",
+    "ministry",
+    "news",
+    "office",
+    "organization",
+    "organisation",
+    "party",
+    "post",
+    "press",
+    "survey",
+    "times",
+    "university",
+    "works",
+    "east",
+    "west",
+    "north",
+    "south",
+    "sea",
+    "ocean",
+    "road",
+    "belt",
+    "corridor",
+    "initiative",
+    "province",
+    "republic",
+    "state",
+    "states",
+    "kingdom",
+    "union",
+    "house",
+    "mail",
+    "daily",
+    "global",
+    "research",
+    "peace",
+    "general",
+    "minister",
+    "prime",
+    "president",
+    "chairman",
+    "chief",
+    "secretary",
+    "spokesman",
+    "the",
+    "asia",
+    "china",
+    "pakistan",
+    "india",
+    "america",
+}
 
 _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
@@ -33,10 +113,15 @@ _NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
 
 
 def answer_type(question: str) -> str | None:
-    """'number', 'date', 'name' or None when the question's form says nothing."""
+    """'money', 'percent', 'number', 'date', 'name' (a person) or None when the question's form
+    says nothing."""
     if _DATE_Q.search(question):
         return "date"
     if _NUMBER_Q.search(question):
+        if _PERCENT_Q.search(question):
+            return "percent"
+        if _MONEY_Q.search(question):
+            return "money"
         return "number"
     if _NAME_Q.search(question):
         return "name"
@@ -45,11 +130,29 @@ def answer_type(question: str) -> str | None:
 
 def matches(kind: str | None, sentence: str, question: str) -> bool:
     """Whether ``sentence`` holds something of the expected kind, not copied from the question."""
+    if kind == "money":
+        return bool(_MONEY.search(sentence))
+    if kind == "percent":
+        return bool(_PERCENT.search(sentence))
     if kind == "number":
         return bool(_HAS_NUMBER.search(sentence))
     if kind == "date":
         return bool(_HAS_DATE.search(sentence))
     if kind == "name":
         asked = question.lower()
-        return any(m.group(0).lower() not in asked for m in _NAME.finditer(sentence))
+        return any(
+            m.group(0).lower() not in asked and _has_person(m.group(0))
+            for m in _NAME.finditer(sentence)
+        )
+    return False
+
+
+def _has_person(phrase: str) -> bool:
+    """A capitalized phrase holds a person's name if, once titles, organisation and place words
+    are taken out, two capitalized words still stand together ("Prime Minister Shehbaz Sharif")."""
+    run = 0
+    for word in phrase.split():
+        run = 0 if word.lower() in _NOT_PERSON else run + 1
+        if run >= 2:
+            return True
     return False

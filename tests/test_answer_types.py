@@ -3,7 +3,9 @@ from qa.answer_types import answer_type, matches
 
 def test_question_forms():
     assert answer_type("How many books has Arun Anand authored?") == "number"
-    assert answer_type("What share of GDP does mining contribute?") == "number"
+    assert answer_type("What share of GDP does mining contribute?") == "percent"
+    assert answer_type("How much has China invested in CPEC?") == "money"
+    assert answer_type("How large is the envisioned investment in the port?") == "money"
     assert answer_type("When did the shipment leave?") == "date"
     assert answer_type("In what year was the amendment passed?") == "date"
     assert answer_type("Until when does the allocation cover exploration?") == "date"
@@ -22,3 +24,14 @@ def test_sentence_matches():
     assert matches("date", "Back in the 1970s it began.", "When?")
     assert not matches("date", "It took effect later.", "When?")
     assert not matches(None, "Anything at all 2024.", "Why?")
+    assert matches("money", "The envisioned $1.2 billion investment.", "How much?")
+    assert not matches("money", "Just 100 kilometers east of the port.", "How much?")
+    assert matches("percent", "It contributes a mere 3.2 percent of GDP.", "What share?")
+    assert not matches("percent", "It contributes 3.2 billion.", "What share?")
+
+
+def test_a_name_is_a_person_once_titles_and_organisations_are_set_aside():
+    q = "Who witnessed the signing?"
+    assert matches("name", "It was witnessed by Prime Minister Muhammad Shehbaz Sharif.", q)
+    assert not matches("name", "It was signed by Frontier Works Organization today.", q)
+    assert not matches("name", "The United States Strategic Metals signed it.", q)
