@@ -34,6 +34,7 @@ from quarry.settings import Settings
 CONFLICT_POOL = 15
 SENTENCE_CACHE = 50_000
 ANSWER_TYPE_BONUS = 0.05
+TYPE_MARGIN = 0.15  # how far below the best answer a sentence holding the asked-for kind may be
 ABSTAIN_MESSAGE = "I could not find an answer to that in the documents."
 _NUMBER = re.compile(r"\d")
 
@@ -227,14 +228,20 @@ class Answerer:
         return scored
 
     def _complete(
-        self, question: str, qvec: np.ndarray, chosen: list[ScoredSentence], hits: list[Hit]
+        self,
+        question: str,
+        qvec: np.ndarray,
+        chosen: list[ScoredSentence],
+        hits: list[Hit],
+        scored: list[ScoredSentence],
     ) -> list[ScoredSentence]:
-        """Add the sentence next to an answer sentence when only it holds what was asked for.
+        """Add a sentence that holds what was asked for when the chosen ones don't.
 
         "Who witnessed the signing?" often finds the sentence about the signing, while the name
         is in the sentence after it. When the question asks for a number, date or name that no
         chosen sentence holds, the first neighbour (in the same passage) of a chosen sentence
-        that does hold one is added right after the sentence it adjoins.
+        that does hold one is added next to the sentence it adjoins; failing that, the best
+        other candidate that holds one, if it scores within ``TYPE_MARGIN`` of the best.
         """
         kind = answer_type(question)
         if kind is None or any(matches(kind, s.candidate.text, question) for s in chosen):
@@ -263,6 +270,12 @@ class Answerer:
                     )
                     at_pos = i + 1 if j > at else i
                     return [*chosen[:at_pos], *extra, *chosen[at_pos:]]
+        for s in scored:
+            if s.score < chosen[0].score - TYPE_MARGIN:
+                break
+            key = (s.candidate.hit.chunk.doc_id, s.candidate.char_start)
+            if key not in taken and matches(kind, s.candidate.text, question):
+                return [*chosen, s]
         return chosen
 
     def retrieve(self, question: str, top_k: int | None = None) -> Retrieval:
@@ -303,7 +316,7 @@ class Answerer:
         chosen = self._choose(scored)
         best = max((s.base for s in scored), default=0.0)
         if chosen and best >= self.settings.abstain_threshold:
-            chosen = self._complete(r.question, r.qvec, chosen, r.hits)
+            chosen = self._complete(r.question, r.qvec, chosen, r.hits, scored)
         if not chosen or best < self.settings.abstain_threshold:
             answer = Answer(r.question, ABSTAIN_MESSAGE, True, [], r.passages, [], {}, best)
         else:

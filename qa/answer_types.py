@@ -11,7 +11,8 @@ import re
 
 _NUMBER_Q = re.compile(
     r"^\s*(how (much|many|large|big|far|long|tall|old)|what (share|percentage|percent|"
-    r"proportion|value|amount|number)|what (was|is|were) the (value|amount|number|size))\b",
+    r"proportion|value|amount|number)|what (was|is|were) the (value|amount|number|size))\b|"
+    r"\b(worth|cost)\?*\s*$",
     re.IGNORECASE,
 )
 _DATE_Q = re.compile(

@@ -21,7 +21,8 @@ _FIGURE = re.compile(
     r"\s*(?P<unit>thousand|million|billion|trillion|percent|per cent|%)",
     re.IGNORECASE,
 )
-SCORE_MARGIN = 0.15
+SCORE_MARGIN = 0.25
+SAME_MAGNITUDE = 3.0
 MIN_OVERLAP = 0.5
 _QUANTITY_QUESTION = re.compile(
     r"\bhow (much|many|large|big)\b|\bworth\b|\bvalue\b|\bshare\b|\bpercent|\bestimat|"
@@ -47,7 +48,12 @@ class Conflict:
 
 def figures(text: str) -> set[tuple[str, float, float]]:
     """(kind, low, high) for each money or percentage figure in ``text``."""
-    out = set()
+    return set(figure_list(text))
+
+
+def figure_list(text: str) -> list[tuple[str, float, float]]:
+    """The figures of ``text`` in the order they appear."""
+    out = []
     for match in _FIGURE.finditer(text.replace(",", "")):
         unit = match["unit"].lower()
         low = float(match["a"])
@@ -56,9 +62,9 @@ def figures(text: str) -> set[tuple[str, float, float]]:
             after = text[match.end() : match.end() + 12].lower()
             if not match["cur"] and "dollar" not in after:
                 continue  # "21 memorandums", "5 million people": not money
-            out.add(("money", low * _SCALE[unit], high * _SCALE[unit]))
+            out.append(("money", low * _SCALE[unit], high * _SCALE[unit]))
         else:
-            out.add(("percent", low, high))
+            out.append(("percent", low, high))
     return out
 
 
@@ -66,28 +72,41 @@ def asks_for_quantity(question: str) -> bool:
     return bool(_QUANTITY_QUESTION.search(question))
 
 
+def _comparable(a: tuple[str, float, float], b: tuple[str, float, float]) -> bool:
+    """Two figures can be values of the same quantity: same kind, within a factor of 3."""
+    if a[0] != b[0]:
+        return False
+    lo, hi = sorted((max(a[1], 1e-9), max(b[1], 1e-9)))
+    return hi / lo <= SAME_MAGNITUDE
+
+
 def find_conflicts(question: str, scored: list[ScoredSentence]) -> list[Conflict]:
     """Claims from different documents giving different figures for the quantity asked about.
 
-    ``scored`` are candidate sentences scored against the question, best first.
+    ``scored`` are candidate sentences scored against the question, best first. The best
+    sentence holding a figure sets the quantity (its first figure); any sentence nearly as relevant (within
+    ``SCORE_MARGIN``) from another document that gives a figure of the same kind and order of
+    magnitude is that document's claim. Figures of another magnitude ("$500 million" next to
+    "$6 trillion") are about something else and are ignored.
     """
     if not scored or not asks_for_quantity(question):
         return []
-    best_score = scored[0].score
+    with_figures = [(s, figures(s.candidate.text)) for s in scored]
+    with_figures = [(s, f) for s, f in with_figures if f]
+    if not with_figures:
+        return []
+    top = with_figures[0][0]
+    anchor = figure_list(top.candidate.text)[:1]  # the figure the best answer leads with
+    if top.overlap < MIN_OVERLAP:
+        return []  # the best figure is not clearly about what was asked
     per_doc: dict[str, tuple[ScoredSentence, set[tuple[str, float, float]]]] = {}
-    kinds: set[str] = set()
-    for s in scored:
-        if s.score < best_score - SCORE_MARGIN:
+    for s, figs in with_figures:
+        if s.score < top.score - SCORE_MARGIN:
             break
-        figs = figures(s.candidate.text)
-        if s.overlap < MIN_OVERLAP or not figs:
-            continue
-        if not kinds:
-            kinds = {kind for kind, _, _ in figs}  # the kind of figure the best answer gives
-        figs = {f for f in figs if f[0] in kinds}
+        same = {f for f in figs if any(_comparable(f, a) for a in anchor)}
         doc_id = s.candidate.hit.chunk.doc_id
-        if figs and doc_id not in per_doc:
-            per_doc[doc_id] = (s, figs)
+        if same and doc_id not in per_doc:
+            per_doc[doc_id] = (s, same)
     values = [figs for _, figs in per_doc.values()]
     if len(values) < 2 or all(v == values[0] for v in values):
         return []

@@ -61,3 +61,22 @@ def test_stance_conflicts_need_a_denial_near_the_question_terms():
         sentence("b", "The deal was a real landmark.", 0.7),
     ]
     assert find_stance_conflicts("Was the deal a landmark?", same) == []
+
+
+def test_figures_of_another_magnitude_are_another_quantity():
+    scored = [
+        sentence("a", "The government claims reserves worth ~$6 trillion.", 0.70),
+        sentence("b", "The deal was worth $500 million; reserves are 6 to 8 trillion dollars.", 0.6),
+        sentence("c", "Reserves are valued at nearly $6 trillion.", 0.5, overlap=0.2),
+        sentence("d", "Another deal was worth $400 million.", 0.65),
+    ]
+    [conflict] = find_conflicts("What is the mineral wealth estimated to be worth?", scored)
+    assert [c.doc_id for c in conflict.claims] == ["a", "b", "c"]  # not d's $400 million
+
+
+def test_only_the_leading_figure_of_the_best_answer_sets_the_quantity():
+    scored = [
+        sentence("a", "Trade rose to $23 billion in 2024, with the US at $7.2 billion.", 0.75),
+        sentence("b", "They signed 21 MoUs worth $4.2 billion.", 0.6),
+    ]
+    assert find_conflicts("What was the value of trade in 2024?", scored) == []
