@@ -84,8 +84,8 @@ def find_conflicts(question: str, scored: list[ScoredSentence]) -> list[Conflict
     """Claims from different documents giving different figures for the quantity asked about.
 
     ``scored`` are candidate sentences scored against the question, best first. The best
-    sentence holding a figure sets the quantity (its first figure); any sentence nearly as relevant (within
-    ``SCORE_MARGIN``) from another document that gives a figure of the same kind and order of
+    sentence holding a figure sets the quantity (its first figure); any sentence nearly as
+    relevant (within ``SCORE_MARGIN``) from another document that gives a figure of the same kind and order of
     magnitude is that document's claim. Figures of another magnitude ("$500 million" next to
     "$6 trillion") are about something else and are ignored.
     """

@@ -66,7 +66,7 @@ def test_stance_conflicts_need_a_denial_near_the_question_terms():
 def test_figures_of_another_magnitude_are_another_quantity():
     scored = [
         sentence("a", "The government claims reserves worth ~$6 trillion.", 0.70),
-        sentence("b", "The deal was worth $500 million; reserves are 6 to 8 trillion dollars.", 0.6),
+        sentence("b", "The deal was worth $500 million; reserves: 6 to 8 trillion dollars.", 0.6),
         sentence("c", "Reserves are valued at nearly $6 trillion.", 0.5, overlap=0.2),
         sentence("d", "Another deal was worth $400 million.", 0.65),
     ]
