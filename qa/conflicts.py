@@ -85,9 +85,9 @@ def find_conflicts(question: str, scored: list[ScoredSentence]) -> list[Conflict
 
     ``scored`` are candidate sentences scored against the question, best first. The best
     sentence holding a figure sets the quantity (its first figure); any sentence nearly as
-    relevant (within ``SCORE_MARGIN``) from another document that gives a figure of the same kind and order of
-    magnitude is that document's claim. Figures of another magnitude ("$500 million" next to
-    "$6 trillion") are about something else and are ignored.
+    relevant (within ``SCORE_MARGIN``) from another document that gives a figure of the same
+    kind and order of magnitude is that document's claim. Figures of another magnitude
+    ("$500 million" next to "$6 trillion") are about something else and are ignored.
     """
     if not scored or not asks_for_quantity(question):
         return []
