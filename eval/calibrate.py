@@ -1,6 +1,7 @@
 """Calibrate the abstention threshold on the gold set.
 
-For every gold question, the best answer-sentence score is computed; questions whose answer is in
+For every gold question, the best sentence support (0.8 x embedding similarity + 0.2 x share of the
+question's words, see ``qa.answer``) is computed; questions whose answer is in
 the corpus should score above the threshold, the unanswerable ones below. The threshold chosen
 maximizes balanced accuracy (mean of the in-corpus answer rate and the out-of-corpus abstention
 rate); ties go to the lowest threshold, which abstains least.

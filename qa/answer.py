@@ -1,8 +1,10 @@
 """Extractive answers: sentences copied verbatim from retrieved passages, each cited by offsets.
 
 Every answer sentence is scored against the question (embedding similarity plus overlap of the
-question's content words, numbers and names); the best one to three become the answer. If even the
-best sentence scores under ``abstain_threshold``, the answer abstains. No text is ever generated.
+question's content words, numbers and names); the best one to three become the answer, plus a
+neighbouring sentence when only it holds the name, number or date asked for. If no sentence
+supports an answer at least ``abstain_threshold`` (its own mix: similarity and plain word overlap,
+where names don't count extra), the answer abstains. No text is ever generated.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ from quarry.settings import Settings
 CONFLICT_POOL = 15
 SENTENCE_CACHE = 50_000
 ANSWER_TYPE_BONUS = 0.05
+SUPPORT_SEMANTIC = 0.8  # weight of embedding similarity in a sentence's support
+MIN_EXTRA_BASE = 0.535  # a further answer sentence must score this much (before type bonus)
 TYPE_MARGIN = 0.15  # how far below the best answer a sentence holding the asked-for kind may be
 ABSTAIN_MESSAGE = "I could not find an answer to that in the documents."
 _NUMBER = re.compile(r"\d")
@@ -117,7 +121,11 @@ class ScoredSentence:
     score: float
     semantic: float
     overlap: float
-    base: float  # the score without the answer-type bonus: what abstention is decided on
+    base: float  # the score without the answer-type bonus
+    # How strongly the sentence supports an answer at all; abstention is decided on this. Names
+    # count once here: a sentence that only repeats the question's names ("US Strategic Metals")
+    # without what was asked about ("its chief executive") is weak support.
+    support: float = 0.0
 
 
 def _is_answer_like(text: str) -> bool:
@@ -214,17 +222,25 @@ class Answerer:
         vecs = self._embed_sentences([c.text for c in cands])
         semantic = vecs @ qvec
         terms = _weighted_terms(question)
+        plain = dict.fromkeys(terms, 1.0)
         kind = answer_type(question)
         rank = {h.chunk.chunk_id: i for i, h in enumerate(hits)}
         scored = []
         for c, sem in zip(cands, semantic, strict=True):
             overlap = lexical_overlap(terms, c.text)
+            support = SUPPORT_SEMANTIC * sem + (1 - SUPPORT_SEMANTIC) * lexical_overlap(
+                plain, c.text
+            )
             prior = (
                 0.02 * (len(hits) - rank.get(c.hit.chunk.chunk_id, len(hits))) / max(len(hits), 1)
             )
             bonus = ANSWER_TYPE_BONUS if matches(kind, c.text, question) else 0.0
             base = 0.7 * sem + 0.3 * overlap + prior
-            scored.append(ScoredSentence(c, float(base + bonus), float(sem), overlap, float(base)))
+            scored.append(
+                ScoredSentence(
+                    c, float(base + bonus), float(sem), overlap, float(base), float(support)
+                )
+            )
         return scored
 
     def _complete(
@@ -314,7 +330,7 @@ class Answerer:
         t1 = time.perf_counter()
         scored = self.score_sentences(r.question, r.qvec, r.hits)
         chosen = self._choose(scored)
-        best = max((s.base for s in scored), default=0.0)
+        best = max((s.support for s in scored), default=0.0)
         if chosen and best >= self.settings.abstain_threshold:
             chosen = self._complete(r.question, r.qvec, chosen, r.hits, scored)
         if not chosen or best < self.settings.abstain_threshold:
@@ -360,7 +376,7 @@ class Answerer:
         for s in scored[1:]:
             if len(chosen) >= self.settings.max_answer_sentences:
                 break
-            if s.score < best.score - 0.08 or s.score < self.settings.abstain_threshold:
+            if s.score < best.score - 0.08 or s.base < MIN_EXTRA_BASE:
                 break
             words = set(tokenize(s.candidate.text))
             if any(jaccard(words, set(tokenize(c.candidate.text))) > 0.5 for c in chosen):

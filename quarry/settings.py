@@ -30,8 +30,8 @@ class Settings(BaseSettings):
     hybrid_alpha: float = Field(0.6, ge=0.0, le=1.0, description="Weight of dense in fusion.")
     top_k: int = Field(5, ge=1, le=50)
     abstain_threshold: float = Field(
-        0.535,
-        description="Answers whose best sentence scores below this abstain "
+        0.495,
+        description="Answers whose best sentence supports an answer less than this abstain "
         "(calibrated on the gold set: python -m eval.calibrate).",
     )
     max_answer_sentences: int = Field(3, ge=1, le=10)
