@@ -68,6 +68,9 @@ class ClaimOut(BaseModel):
 class ConflictOut(BaseModel):
     topic: str
     claims: list[ClaimOut]
+    kind: str = Field(
+        "figures", description="'figures': different values; 'stance': opposite readings."
+    )
 
 
 class AskResponse(BaseModel):

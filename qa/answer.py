@@ -26,6 +26,7 @@ from qa.answer_types import answer_type, matches
 from qa.conflicts import (
     Conflict,
     asks_for_quantity,
+    asks_for_verdict,
     figures,
     find_conflicts,
     find_stance_conflicts,
@@ -359,14 +360,22 @@ class Answerer:
         scored: list[ScoredSentence],
         top_k: int,
     ) -> list[Conflict]:
-        """Look past the top passages for other documents' figures on the same question."""
-        if not asks_for_quantity(question):
-            return find_stance_conflicts(question, scored) if self.settings.stance_conflicts else []
+        """Look past the top passages for other documents' figures, or readings, on the question."""
+        quantity = asks_for_quantity(question)
+        verdict = self.settings.stance_conflicts and asks_for_verdict(question)
+        if not quantity and not verdict:
+            return []
         wide = self.retriever.search(question, max(top_k, CONFLICT_POOL), query_vector=qvec)
         extra = [h for h in wide if h.chunk.chunk_id not in {x.chunk.chunk_id for x in hits}]
-        pool = scored + [s for s in self.score_sentences(question, qvec, extra, figures_only=True)]
+        pool = scored + self.score_sentences(question, qvec, extra, figures_only=quantity)
         pool.sort(key=lambda s: (-s.score, s.candidate.char_start))
-        return find_conflicts(question, pool)
+        if quantity:
+            return find_conflicts(question, pool)
+        return find_stance_conflicts(question, pool, self._similarity)
+
+    def _similarity(self, a: str, b: str) -> float:
+        va, vb = self._embed_sentences([a, b])
+        return float(va @ vb)
 
     def _choose(self, scored: list[ScoredSentence]) -> list[ScoredSentence]:
         if not scored:
@@ -415,7 +424,8 @@ class Answerer:
         text = " ".join(parts)
         if conflicts:
             n_docs = len({claim.doc_id for c in conflicts for claim in c.claims})
-            text += f" Note: the sources disagree: {n_docs} documents give different figures."
+            what = "figures" if all(c.kind == "figures" for c in conflicts) else "readings"
+            text += f" Note: the sources disagree: {n_docs} documents give different {what}."
         return citations, text
 
 

@@ -3,12 +3,14 @@
 Among the sentences that answer the question about as well as the best one, each document's
 figures are read (money with a scale, percentages, ranges). When two documents give different
 values of the same kind, the response lists one claim per document so each side can be checked.
-Contradictory statements without figures are not detected (yet): see the README.
+For questions asking for a verdict ("Was it a landmark deal or just an MoU?"), documents whose
+answering sentences deny or contrast what others plainly state are listed too (``kind="stance"``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -44,6 +46,7 @@ class Claim:
 class Conflict:
     topic: str
     claims: list[Claim]
+    kind: str = "figures"  # "figures": different values; "stance": opposite readings
 
 
 def figures(text: str) -> set[tuple[str, float, float]]:
@@ -128,13 +131,28 @@ _NEGATION = re.compile(
     r"unfounded|propaganda|smear)\b|n[’']t\b",
     re.IGNORECASE,
 )
-STANCE_MIN_OVERLAP = 0.5
-STANCE_MARGIN = 0.1
+# "more about political signaling than tangible results", "rather than", "far from"
+_CONTRAST = re.compile(
+    r"\bmore (about|of|like) .{1,60}? than\b|\brather than\b|\binstead of\b|\bfar from\b",
+    re.IGNORECASE,
+)
+# Questions that ask for a verdict rather than a fact: "Was it A or just B?", "Has X caused Y?",
+# "How does Beijing view the deal?". Only these can be answered with opposite readings.
+_VERDICT_Q = re.compile(
+    r"^\s*(is|are|was|were|has|have|had|does|do|did|can|could|will|would|should)\b|"
+    r"\bhow (does|do|did) .{1,60}?\b(view|see|regard|perceive|react|judge)",
+    re.IGNORECASE,
+)
+STANCE_MIN_SUPPORT = 0.5  # a sentence must support an answer this well to count as a reading
+STANCE_SENTENCES = 5  # per document, its best few sentences are read
+STANCE_SAME_POINT = 0.5  # embedding similarity at which two sentences address the same point
+STANCE_OTHER_SIDE = 3  # at most this many documents cited against the denial, closest first
 
 
 def negated(text: str, focus: set[str] | None = None, window: int = 4) -> bool:
     """Whether a sentence denies something; with ``focus`` (question terms), only a negation
-    within ``window`` words of one of them counts."""
+    within ``window`` words before one of them, or ``2 * window`` after, counts ("no public
+    evidence of a rare earths deal causing diplomatic fallout")."""
     if focus is None:
         return bool(_NEGATION.search(text))
     from index.lexical import tokenize
@@ -142,40 +160,74 @@ def negated(text: str, focus: set[str] | None = None, window: int = 4) -> bool:
     words = text.split()
     for i, word in enumerate(words):
         if _NEGATION.search(word):
-            near = " ".join(words[max(0, i - window) : i + window + 1])
+            near = " ".join(words[max(0, i - window) : i + 2 * window + 1])
             if focus & set(tokenize(near)):
                 return True
     return False
 
 
-def find_stance_conflicts(question: str, scored: list[ScoredSentence]) -> list[Conflict]:
-    """Two documents answering the question with opposite polarity: one affirms, one denies.
+def asks_for_verdict(question: str) -> bool:
+    return bool(_VERDICT_Q.search(question))
 
-    Only sentences nearly as good as the best answer, sharing most of the question's words, count;
-    each document contributes its best such sentence.
+
+def denies(text: str, focus: set[str]) -> bool:
+    """A negation near the question's terms, or a contrast ("more about A than B")."""
+    return negated(text, focus) or bool(_CONTRAST.search(text))
+
+
+def find_stance_conflicts(
+    question: str,
+    scored: list[ScoredSentence],
+    similarity: Callable[[str, str], float],
+) -> list[Conflict]:
+    """Documents that give opposite readings on a question asking for a verdict.
+
+    Each document's best sentences that support an answer (``STANCE_MIN_SUPPORT``) are read. The
+    best-supported sentence that denies (a negation near the question's terms, or a contrast such
+    as "more about A than B") is one side. The other side is, for each other document, its plain
+    (negation-free) sentence closest in meaning to that denial, if it is about the same point
+    (``similarity`` at least ``STANCE_SAME_POINT``). Fact questions ("what", "which", "how many")
+    are left to figure conflicts: a negation in a sentence answering them is rarely a
+    disagreement about the answer.
     """
-    if not scored:
+    if not scored or not asks_for_verdict(question):
         return []
-    best_score = scored[0].score
-    per_doc: dict[str, ScoredSentence] = {}
-    for s in scored:
-        if s.score < best_score - STANCE_MARGIN:
-            break
-        doc_id = s.candidate.hit.chunk.doc_id
-        if s.overlap >= STANCE_MIN_OVERLAP and doc_id not in per_doc:
-            per_doc[doc_id] = s
     from index.lexical import tokenize
 
     focus = set(tokenize(question))
-    denying = [d for d, s in per_doc.items() if negated(s.candidate.text, focus)]
-    affirming = [d for d, s in per_doc.items() if not negated(s.candidate.text)]
-    if not denying or not affirming:
+    per_doc: dict[str, list[ScoredSentence]] = {}
+    for s in sorted(scored, key=lambda s: (-s.support, s.candidate.char_start)):
+        if s.support < STANCE_MIN_SUPPORT:
+            break
+        sentences = per_doc.setdefault(s.candidate.hit.chunk.doc_id, [])
+        if len(sentences) < STANCE_SENTENCES:
+            sentences.append(s)
+    denials = [s for ss in per_doc.values() for s in ss if denies(s.candidate.text, focus)]
+    if not denials:
         return []
+    denial = max(denials, key=lambda s: s.support)
+    denier = denial.candidate.hit.chunk.doc_id
+    others: list[tuple[float, ScoredSentence]] = []
+    for doc_id, sentences in per_doc.items():
+        plain = [s for s in sentences if doc_id != denier and not negated(s.candidate.text)]
+        if not plain:
+            continue
+        near = [(similarity(denial.candidate.text, s.candidate.text), s) for s in plain]
+        sim, closest = max(near, key=lambda t: t[0])
+        if sim >= STANCE_SAME_POINT:
+            others.append((sim, closest))
+    if not others:
+        return []
+    others.sort(key=lambda t: -t[0])
+    sides = [denial, *(s for _, s in others[:STANCE_OTHER_SIDE])]
     claims = [
         Claim(
-            s.candidate.text, d, s.candidate.hit.title, s.candidate.char_start, s.candidate.char_end
+            s.candidate.text,
+            s.candidate.hit.chunk.doc_id,
+            s.candidate.hit.title,
+            s.candidate.char_start,
+            s.candidate.char_end,
         )
-        for d, s in per_doc.items()
-        if d in (affirming[0], denying[0])
+        for s in sides
     ]
-    return [Conflict(topic=question.rstrip("?").strip(), claims=claims)]
+    return [Conflict(topic=question.rstrip("?").strip(), claims=claims, kind="stance")]

@@ -36,10 +36,9 @@ class Settings(BaseSettings):
     )
     max_answer_sentences: int = Field(3, ge=1, le=10)
     stance_conflicts: bool = Field(
-        False,
-        description="Also flag documents that answer with opposite polarity (one denies what "
-        "another affirms). Off by default: on the gold set it doubles conflict recall but halves "
-        "precision.",
+        True,
+        description="On questions asking for a verdict (yes/no, 'A or B', 'how does X view Y'), "
+        "also flag documents that deny or contrast what others state.",
     )
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)

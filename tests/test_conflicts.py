@@ -9,7 +9,13 @@ from qa.conflicts import figures, find_conflicts, find_stance_conflicts, negated
 def sentence(doc_id, text, score, overlap=0.8):
     chunk = Chunk(doc_id, f"{doc_id}#0000", text, 0, len(text), 10)
     hit = Hit(chunk, f"Title {doc_id}", "src", score, score, 0.0)
-    return ScoredSentence(Candidate(hit, 0, len(text), text), score, score, overlap, score)
+    return ScoredSentence(Candidate(hit, 0, len(text), text), score, score, overlap, score, score)
+
+
+def word_similarity(a, b):
+    """Shared words over the shorter sentence's: a stand-in for embedding similarity here."""
+    wa, wb = set(a.lower().split()), set(b.lower().split())
+    return len(wa & wb) / min(len(wa), len(wb))
 
 
 def test_figures_reads_money_percent_and_ranges():
@@ -47,20 +53,38 @@ def test_agreeing_figures_or_non_quantity_questions_stay_quiet():
 
 def test_stance_conflicts_need_a_denial_near_the_question_terms():
     assert negated("This is not a landmark agreement.", {"landmark"})
+    assert negated("There is no public evidence of the deal causing a fallout.", {"fallout"})
     assert not negated(
         "Not far away, a landmark agreement was signed by others today.", {"signed"}, window=2
     )
     scored = [
         sentence("a", "The USSM deal was a landmark agreement.", 0.7),
         sentence("b", "The USSM deal was an MoU and not some landmark agreement.", 0.68),
+        sentence("c", "Shipments of ore left in October for the United States.", 0.6),
     ]
-    [conflict] = find_stance_conflicts("Was the USSM deal a landmark agreement?", scored)
-    assert {c.doc_id for c in conflict.claims} == {"a", "b"}
+    question = "Was the USSM deal a landmark agreement?"
+    [conflict] = find_stance_conflicts(question, scored, word_similarity)
+    assert conflict.kind == "stance"
+    assert [c.doc_id for c in conflict.claims] == ["b", "a"]  # the denial first; c is off-point
     same = [
         sentence("a", "The deal was a landmark.", 0.7),
         sentence("b", "The deal was a real landmark.", 0.7),
     ]
-    assert find_stance_conflicts("Was the deal a landmark?", same) == []
+    assert find_stance_conflicts("Was the deal a landmark?", same, word_similarity) == []
+
+
+def test_contrast_counts_as_a_denial_and_only_verdict_questions_are_read():
+    scored = [
+        sentence("a", "The partnership is more about political signaling than results .", 0.7),
+        sentence("b", "The partnership is about results and is a landmark .", 0.68),
+    ]
+    [conflict] = find_stance_conflicts(
+        "Is the partnership a landmark or political signaling?", scored, word_similarity
+    )
+    assert {c.doc_id for c in conflict.claims} == {"a", "b"}
+    assert find_stance_conflicts("What is the partnership about?", scored, word_similarity) == []
+    weak = [sentence(d, t.candidate.text, 0.4) for d, t in zip("ab", scored, strict=True)]
+    assert find_stance_conflicts("Is it a landmark?", weak, word_similarity) == []  # no support
 
 
 def test_figures_of_another_magnitude_are_another_quantity():
