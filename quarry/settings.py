@@ -34,7 +34,13 @@ class Settings(BaseSettings):
         description="Answers whose best sentence supports an answer less than this abstain "
         "(calibrated on the gold set: python -m eval.calibrate).",
     )
-    max_answer_sentences: int = Field(3, ge=1, le=10)
+    max_answer_sentences: int = Field(
+        3,
+        ge=1,
+        le=10,
+        description="Sentences chosen per answer; one more may be added when only it holds the "
+        "name, number or date asked for.",
+    )
     stance_conflicts: bool = Field(
         True,
         description="On questions asking for a verdict (yes/no, 'A or B', 'how does X view Y'), "
