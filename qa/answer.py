@@ -39,7 +39,8 @@ SENTENCE_CACHE = 50_000
 ANSWER_TYPE_BONUS = 0.05
 SUPPORT_SEMANTIC = 0.8  # weight of embedding similarity in a sentence's support
 MIN_EXTRA_BASE = 0.535  # a further answer sentence must score this much (before type bonus)
-TYPE_MARGIN = 0.15  # how far below the best answer a sentence holding the asked-for kind may be
+TYPE_MARGIN = 0.15
+COMMON_TERM = 0.7  # a term in at least this share of passages is not distinctive
 ABSTAIN_MESSAGE = "I could not find an answer to that in the documents."
 _NUMBER = re.compile(r"\d")
 
@@ -371,7 +372,17 @@ class Answerer:
         pool.sort(key=lambda s: (-s.score, s.candidate.char_start))
         if quantity:
             return find_conflicts(question, pool)
-        return find_stance_conflicts(question, pool, self._similarity)
+        return find_stance_conflicts(question, pool, self._similarity, self._distinctive(question))
+
+    def _distinctive(self, question: str) -> set[str]:
+        """The question's terms that are not in most passages ("landmark", not "Pakistan")."""
+        lexical = self.version.lexical
+        out = set()
+        for term in set(tokenize(question)):
+            share = float((lexical.scores(term) > 0).mean()) if lexical.size else 0.0
+            if share < COMMON_TERM:
+                out.add(term)
+        return out
 
     def _similarity(self, a: str, b: str) -> float:
         va, vb = self._embed_sentences([a, b])

@@ -131,6 +131,12 @@ _NEGATION = re.compile(
     r"unfounded|propaganda|smear)\b|n[’']t\b",
     re.IGNORECASE,
 )
+# "not only A but also B", "never been higher": negation words that add or intensify, not deny
+_ADDITIVE = re.compile(
+    r"\bnot (only|just|merely|simply)\b|\bnever (been )?(higher|greater|more|before)\b|"
+    r"\bno (doubt|less)\b",
+    re.IGNORECASE,
+)
 # "more about political signaling than tangible results", "rather than", "far from"
 _CONTRAST = re.compile(
     r"\bmore (about|of|like) .{1,60}? than\b|\brather than\b|\binstead of\b|\bfar from\b",
@@ -145,6 +151,7 @@ _VERDICT_Q = re.compile(
 )
 STANCE_MIN_SUPPORT = 0.5  # a sentence must support an answer this well to count as a reading
 STANCE_SENTENCES = 5  # per document, its best few sentences are read
+STANCE_DENIAL_MARGIN = 0.1  # a denial must be about as good an answer as the best sentence
 STANCE_SAME_POINT = 0.5  # embedding similarity at which two sentences address the same point
 STANCE_OTHER_SIDE = 3  # at most this many documents cited against the denial, closest first
 
@@ -154,10 +161,10 @@ def negated(text: str, focus: set[str] | None = None, window: int = 4) -> bool:
     within ``window`` words before one of them, or ``2 * window`` after, counts ("no public
     evidence of a rare earths deal causing diplomatic fallout")."""
     if focus is None:
-        return bool(_NEGATION.search(text))
+        return bool(_NEGATION.search(_ADDITIVE.sub(" ", text)))
     from index.lexical import tokenize
 
-    words = text.split()
+    words = _ADDITIVE.sub(" ", text).split()
     for i, word in enumerate(words):
         if _NEGATION.search(word):
             near = " ".join(words[max(0, i - window) : i + 2 * window + 1])
@@ -179,6 +186,7 @@ def find_stance_conflicts(
     question: str,
     scored: list[ScoredSentence],
     similarity: Callable[[str, str], float],
+    focus: set[str] | None = None,
 ) -> list[Conflict]:
     """Documents that give opposite readings on a question asking for a verdict.
 
@@ -194,7 +202,8 @@ def find_stance_conflicts(
         return []
     from index.lexical import tokenize
 
-    focus = set(tokenize(question))
+    if focus is None:
+        focus = set(tokenize(question))
     per_doc: dict[str, list[ScoredSentence]] = {}
     for s in sorted(scored, key=lambda s: (-s.support, s.candidate.char_start)):
         if s.support < STANCE_MIN_SUPPORT:
@@ -202,7 +211,15 @@ def find_stance_conflicts(
         sentences = per_doc.setdefault(s.candidate.hit.chunk.doc_id, [])
         if len(sentences) < STANCE_SENTENCES:
             sentences.append(s)
-    denials = [s for ss in per_doc.values() for s in ss if denies(s.candidate.text, focus)]
+    if not per_doc:
+        return []
+    top = max(s.support for ss in per_doc.values() for s in ss)
+    denials = [
+        s
+        for ss in per_doc.values()
+        for s in ss
+        if s.support >= top - STANCE_DENIAL_MARGIN and denies(s.candidate.text, focus)
+    ]
     if not denials:
         return []
     denial = max(denials, key=lambda s: s.support)

@@ -1,5 +1,6 @@
 """Conflict detection on hand-made scored sentences (no model needed)."""
 
+from index.lexical import tokenize
 from index.retriever import Hit
 from ingest.chunker import Chunk
 from qa.answer import Candidate, ScoredSentence
@@ -104,3 +105,26 @@ def test_only_the_leading_figure_of_the_best_answer_sets_the_quantity():
         sentence("b", "They signed 21 MoUs worth $4.2 billion.", 0.6),
     ]
     assert find_conflicts("What was the value of trade in 2024?", scored) == []
+
+
+def test_additive_negations_are_not_denials():
+    focus = set(tokenize("refining minerals"))
+    assert not negated("It is not only about minerals but also about influence.", focus)
+    assert not negated("The stakes for minerals have never been higher.", focus)
+    assert negated("It is not about minerals at all.", focus)
+
+
+def test_a_denial_must_be_about_as_good_an_answer_as_the_best_sentence():
+    scored = [
+        sentence("a", "The USSM deal was a landmark agreement.", 0.8),
+        sentence("b", "The USSM deal was an MoU and not some landmark agreement.", 0.6),
+    ]
+    question = "Was the USSM deal a landmark agreement?"
+    assert find_stance_conflicts(question, scored, word_similarity) == []  # 0.2 below the best
+    # only distinctive terms count as what a denial must be near
+    close = [
+        sentence("a", scored[0].candidate.text, 0.7),
+        sentence("b", scored[1].candidate.text, 0.68),
+    ]
+    assert find_stance_conflicts(question, close, word_similarity, focus={"landmark"})
+    assert not find_stance_conflicts(question, close, word_similarity, focus={"ussm"})
