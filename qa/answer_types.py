@@ -32,6 +32,62 @@ _MONEY = re.compile(
 _PERCENT = re.compile(r"\d\s*(%|percent\b|per cent\b)", re.IGNORECASE)
 # Words that make a capitalized phrase an organisation, place or title rather than a person.
 _NOT_PERSON = {
+    # words that start sentences
+    "a",
+    "an",
+    "after",
+    "and",
+    "as",
+    "at",
+    "before",
+    "but",
+    "by",
+    "during",
+    "for",
+    "from",
+    "if",
+    "in",
+    "on",
+    "since",
+    "that",
+    "these",
+    "this",
+    "those",
+    "when",
+    "while",
+    "with",
+    "its",
+    "his",
+    "her",
+    "their",
+    "our",
+    "it",
+    "he",
+    "she",
+    "they",
+    "we",
+    "yet",
+    "so",
+    # months and days
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
     "agency",
     "association",
     "bank",
@@ -110,7 +166,9 @@ _MONTHS = (
     r"december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 )
 _HAS_DATE = re.compile(rf"\b(1[5-9]\d\d|20\d\d)s?\b|\b({_MONTHS})\b", re.IGNORECASE)
-_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
+# Runs of capitalized words; a sentence's first word is capitalized anyway, so function words,
+# months and titles are set aside by _has_person rather than excluding sentence starts.
+_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
 
 
 def answer_type(question: str) -> str | None:

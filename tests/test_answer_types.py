@@ -35,3 +35,5 @@ def test_a_name_is_a_person_once_titles_and_organisations_are_set_aside():
     assert matches("name", "It was witnessed by Prime Minister Muhammad Shehbaz Sharif.", q)
     assert not matches("name", "It was signed by Frontier Works Organization today.", q)
     assert not matches("name", "The United States Strategic Metals signed it.", q)
+    assert matches("name", "Arun Anand is an author and a columnist.", q)  # at sentence start
+    assert not matches("name", "In September the deal was signed.", q)
