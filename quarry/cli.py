@@ -132,7 +132,8 @@ def ask(
             page = f", page {c.page}" if c.page else ""
             typer.echo(f"  [{c.n}] {c.title} ({c.doc_id}, chars {c.char_start}-{c.char_end}{page})")
     for conflict in result.conflicts:
-        typer.echo(f"\nSources disagree on {conflict.topic}:")
+        what = "figures" if conflict.kind == "figures" else "readings"
+        typer.echo(f'\nSources disagree ({what}) on "{conflict.topic}?":')
         for claim in conflict.claims:
             typer.echo(f"  - {claim.title}: {claim.text}")
 
