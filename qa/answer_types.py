@@ -30,131 +30,26 @@ _MONEY = re.compile(
     r"[$€£¥]\s?\d|\d\s*(dollars?|euros?|rupees?|yuan)\b|\b(US|USD|Rs\.?|PKR)\s?\d", re.IGNORECASE
 )
 _PERCENT = re.compile(r"\d\s*(%|percent\b|per cent\b)", re.IGNORECASE)
-# Words that make a capitalized phrase an organisation, place or title rather than a person.
-_NOT_PERSON = {
-    # words that start sentences
-    "a",
-    "an",
-    "after",
-    "and",
-    "as",
-    "at",
-    "before",
-    "but",
-    "by",
-    "during",
-    "for",
-    "from",
-    "if",
-    "in",
-    "on",
-    "since",
-    "that",
-    "these",
-    "this",
-    "those",
-    "when",
-    "while",
-    "with",
-    "its",
-    "his",
-    "her",
-    "their",
-    "our",
-    "it",
-    "he",
-    "she",
-    "they",
-    "we",
-    "yet",
-    "so",
-    # months and days
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "agency",
-    "association",
-    "bank",
-    "board",
-    "bureau",
-    "co",
-    "commission",
-    "company",
-    "corporation",
-    "council",
-    "department",
-    "foundation",
-    "group",
-    "inc",
-    "institute",
-    "league",
-    "ltd",
-    "metals",
-    "ministry",
-    "news",
-    "office",
-    "organization",
-    "organisation",
-    "party",
-    "post",
-    "press",
-    "survey",
-    "times",
-    "university",
-    "works",
-    "east",
-    "west",
-    "north",
-    "south",
-    "sea",
-    "ocean",
-    "road",
-    "belt",
-    "corridor",
-    "initiative",
-    "province",
-    "republic",
-    "state",
-    "states",
-    "kingdom",
-    "union",
-    "house",
-    "mail",
-    "daily",
-    "global",
-    "research",
-    "peace",
-    "general",
-    "minister",
-    "prime",
-    "president",
-    "chairman",
-    "chief",
-    "secretary",
-    "spokesman",
-    "the",
-    "asia",
-    "china",
-    "pakistan",
-    "india",
-    "america",
-}
+# In a run of capitalized words, these separate a name from what surrounds it: words that start
+# sentences, months and days, and titles ("Prime Minister Shehbaz Sharif").
+_SEPARATOR_WORDS = """
+    a an after and as at before but by during for from if in on since that these this those
+    when while with its his her their our it he she they we yet so the of
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday
+    general minister prime president chairman chief secretary spokesman editor
+"""
+# A part of the run holding one of these names an organisation, publication or place, not a
+# person ("Global Research Institute", "Frontier Works Organization", "United States").
+_ORGANISATION_WORDS = """
+    agency association bank board bureau co commission company corporation council department
+    foundation group inc institute league ltd metals ministry office organization organisation
+    party survey university works daily mail news post press times herald tribune
+    east west north south sea ocean road belt corridor initiative province republic state
+    states kingdom union house
+"""
+_SEPARATORS = set(_SEPARATOR_WORDS.split())
+_ORGANISATIONS = set(_ORGANISATION_WORDS.split())
 
 _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
@@ -207,11 +102,12 @@ def matches(kind: str | None, sentence: str, question: str) -> bool:
 
 
 def _has_person(phrase: str) -> bool:
-    """A capitalized phrase holds a person's name if, once titles, organisation and place words
-    are taken out, two capitalized words still stand together ("Prime Minister Shehbaz Sharif")."""
-    run = 0
-    for word in phrase.split():
-        run = 0 if word.lower() in _NOT_PERSON else run + 1
-        if run >= 2:
-            return True
-    return False
+    """A capitalized phrase holds a person's name if, split at separators (titles, months,
+    sentence-starting words), a part of two or more words names no organisation or place."""
+    parts: list[list[str]] = [[]]
+    for word in phrase.lower().split():
+        if word in _SEPARATORS:
+            parts.append([])
+        else:
+            parts[-1].append(word)
+    return any(len(part) >= 2 and not _ORGANISATIONS & set(part) for part in parts)
