@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 
@@ -101,6 +102,13 @@ def _stem(token: str) -> str:
                 return token[: -len(suffix)] + "y"
             return token[: -len(suffix)]
     return token
+
+
+@lru_cache(maxsize=65_536)
+def term_set(text: str) -> frozenset[str]:
+    """The distinct terms of ``text``, cached: answering compares the same passages and
+    sentences against every question."""
+    return frozenset(tokenize(text))
 
 
 def tokenize(text: str) -> list[str]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
 
 from index.embedders import Embedder
-from index.lexical import tokenize
+from index.lexical import term_set
 from index.store import IndexVersion
 from ingest.chunker import Chunk
 
@@ -102,7 +103,7 @@ class Retriever:
         document is skipped so that one document's neighbouring chunks don't crowd out others."""
         scored = self.scored(query, max(self.candidates, k * 4), query_vector)
         hits: list[Hit] = []
-        terms: list[set[str]] = []
+        terms: list[frozenset[str]] = []
         taken: dict[str, list[tuple[int, int]]] = {}
         for row, fused, d, lex in scored:
             chunk = self.version.chunks[row]
@@ -110,7 +111,7 @@ class Retriever:
             if any(chunk.char_start < e and s < chunk.char_end for s, e in spans):
                 continue
             spans.append((chunk.char_start, chunk.char_end))
-            words = set(tokenize(chunk.text))
+            words = term_set(chunk.text)
             twin = next(
                 (
                     i
@@ -130,6 +131,6 @@ class Retriever:
         return hits
 
 
-def jaccard(a: set[str], b: set[str]) -> float:
+def jaccard(a: AbstractSet[str], b: AbstractSet[str]) -> float:
     """|a & b| / |a | b| of two term sets (0 when either is empty)."""
     return len(a & b) / len(a | b) if a and b else 0.0

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from index.embedders import Embedder
-from index.lexical import tokenize
+from index.lexical import term_set, tokenize
 from index.retriever import Hit, Retriever, jaccard
 from index.store import IndexVersion
 from ingest.sentences import sentence_spans
@@ -174,7 +174,7 @@ def lexical_overlap(question_terms: dict[str, float], sentence: str) -> float:
     total = sum(question_terms.values())
     if not total:
         return 0.0
-    terms = set(tokenize(sentence))
+    terms = term_set(sentence)
     return sum(w for t, w in question_terms.items() if t in terms) / total
 
 
@@ -398,8 +398,8 @@ class Answerer:
                 break
             if s.score < best.score - 0.08 or s.base < MIN_EXTRA_BASE:
                 break
-            words = set(tokenize(s.candidate.text))
-            if any(jaccard(words, set(tokenize(c.candidate.text))) > 0.5 for c in chosen):
+            words = term_set(s.candidate.text)
+            if any(jaccard(words, term_set(c.candidate.text)) > 0.5 for c in chosen):
                 continue
             chosen.append(s)
         return chosen
