@@ -49,6 +49,21 @@ class Conflict:
     kind: str = "figures"  # "figures": different values; "stance": opposite readings
 
 
+def _conflict(question: str, sides: list[ScoredSentence], kind: str) -> Conflict:
+    """A conflict on ``question`` citing each sentence in ``sides``, one claim apiece."""
+    claims = [
+        Claim(
+            s.candidate.text,
+            s.candidate.hit.chunk.doc_id,
+            s.candidate.hit.title,
+            s.candidate.char_start,
+            s.candidate.char_end,
+        )
+        for s in sides
+    ]
+    return Conflict(topic=question.rstrip("?").strip(), claims=claims, kind=kind)
+
+
 def figures(text: str) -> set[tuple[str, float, float]]:
     """(kind, low, high) for each money or percentage figure in ``text``."""
     return set(figure_list(text))
@@ -113,17 +128,7 @@ def find_conflicts(question: str, scored: list[ScoredSentence]) -> list[Conflict
     values = [figs for _, figs in per_doc.values()]
     if len(values) < 2 or all(v == values[0] for v in values):
         return []
-    claims = [
-        Claim(
-            s.candidate.text,
-            doc_id,
-            s.candidate.hit.title,
-            s.candidate.char_start,
-            s.candidate.char_end,
-        )
-        for doc_id, (s, _) in per_doc.items()
-    ]
-    return [Conflict(topic=question.rstrip("?").strip(), claims=claims)]
+    return [_conflict(question, [sentence for sentence, _ in per_doc.values()], "figures")]
 
 
 _NEGATION = re.compile(
@@ -237,14 +242,4 @@ def find_stance_conflicts(
         return []
     others.sort(key=lambda t: -t[0])
     sides = [denial, *(s for _, s in others[:STANCE_OTHER_SIDE])]
-    claims = [
-        Claim(
-            s.candidate.text,
-            s.candidate.hit.chunk.doc_id,
-            s.candidate.hit.title,
-            s.candidate.char_start,
-            s.candidate.char_end,
-        )
-        for s in sides
-    ]
-    return [Conflict(topic=question.rstrip("?").strip(), claims=claims, kind="stance")]
+    return [_conflict(question, sides, "stance")]
