@@ -132,11 +132,14 @@ class LexicalIndex:
         self.size = len(texts)
         self._bm25 = bm25s.BM25(k1=k1, b=b, method="lucene")
         self._vocab: dict[str, int] = {}
+        self._rows_with: dict[str, int] = {}  # term -> number of rows holding it
         corpus_ids = []
         for text in texts:
             ids = []
             for tok in tokenize(text):
                 ids.append(self._vocab.setdefault(tok, len(self._vocab)))
+            for tok in term_set(text):
+                self._rows_with[tok] = self._rows_with.get(tok, 0) + 1
             corpus_ids.append(ids)
         if self.size:
             self._bm25.index(
@@ -149,6 +152,10 @@ class LexicalIndex:
         if not ids or not self.size:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self._bm25.get_scores(ids), dtype=np.float32)
+
+    def share(self, term: str) -> float:
+        """Share of rows holding ``term`` (a term from ``tokenize``); 0 for an empty index."""
+        return self._rows_with.get(term, 0) / self.size if self.size else 0.0
 
     def search(self, query: str, k: int) -> list[tuple[int, float]]:
         """Top ``k`` (row, score) pairs with a positive score, best first."""

@@ -377,12 +377,7 @@ class Answerer:
     def _distinctive(self, question: str) -> set[str]:
         """The question's terms that are not in most passages ("landmark", not "Pakistan")."""
         lexical = self.version.lexical
-        out = set()
-        for term in set(tokenize(question)):
-            share = float((lexical.scores(term) > 0).mean()) if lexical.size else 0.0
-            if share < COMMON_TERM:
-                out.add(term)
-        return out
+        return {term for term in term_set(question) if lexical.share(term) < COMMON_TERM}
 
     def _similarity(self, a: str, b: str) -> float:
         va, vb = self._embed_sentences([a, b])

@@ -102,6 +102,11 @@ def test_bm25_matches_hand_computed_reference():
     for query in ["cat", "dog cat", "bird", "unknown"]:
         got = index.scores(query)
         assert got == pytest.approx([reference(query, d) for d in docs], rel=1e-5)
+    # share: rows holding a term, counted once per row however often it repeats there
+    assert index.share("cat") == pytest.approx(2 / 3)
+    assert index.share("bird") == pytest.approx(1 / 3)
+    assert index.share("unknown") == 0.0
+    assert LexicalIndex([]).share("cat") == 0.0
 
 
 def test_hybrid_fusion_formula(tmp_path, corpus_copy):
