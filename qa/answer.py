@@ -127,7 +127,7 @@ class ScoredSentence:
     # How strongly the sentence supports an answer at all; abstention is decided on this. Names
     # count once here: a sentence that only repeats the question's names ("US Strategic Metals")
     # without what was asked about ("its chief executive") is weak support.
-    support: float = 0.0
+    support: float
 
 
 def _is_answer_like(text: str) -> bool:
@@ -333,11 +333,10 @@ class Answerer:
         scored = self.score_sentences(r.question, r.qvec, r.hits)
         chosen = self._choose(scored)
         best = max((s.support for s in scored), default=0.0)
-        if chosen and best >= self.settings.abstain_threshold:
-            chosen = self._complete(r.question, r.qvec, chosen, r.hits, scored)
         if not chosen or best < self.settings.abstain_threshold:
             answer = Answer(r.question, ABSTAIN_MESSAGE, True, [], r.passages, [], {}, best)
         else:
+            chosen = self._complete(r.question, r.qvec, chosen, r.hits, scored)
             conflicts = self._conflicts(r.question, r.qvec, r.hits, scored, r.top_k)
             citations, text = self._cite(chosen, conflicts)
             answer = Answer(r.question, text, False, citations, r.passages, conflicts, {}, best)
