@@ -7,10 +7,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tqdm import tqdm
-
 from ingest.loaders import Document, load_file, make_doc_id
 from quarry.errors import IngestFileError
+from quarry.progress import progress_bar
 
 
 @dataclass
@@ -49,9 +48,7 @@ def load_paths(
     taken = dict(taken or {})
     result = LoadResult()
     files = list(iter_files(paths))
-    for path in tqdm(
-        files, desc="loading", unit="file", disable=not progress if progress is not None else None
-    ):
+    for path in progress_bar(files, enabled=progress, desc="loading", unit="file"):
         if not path.exists():
             result.failures.append(IngestFileError(str(path), "no such file or directory"))
             continue

@@ -12,7 +12,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from ingest.structure import heading_line, html_lines, join_wrapped_lines, squash, table_lines
 from quarry.errors import IngestFileError
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")
@@ -118,46 +120,27 @@ def _load_text(path: Path, data: bytes) -> tuple[str, str | None, tuple[PageSpan
     return cleaned, title or _headline(cleaned), ()
 
 
-_DROP_TAGS = ("script", "style", "nav", "header", "footer", "aside", "noscript", "form", "template")
-_BLOCK_TAGS = (
-    "p",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "li",
-    "blockquote",
-    "pre",
-    "td",
-    "th",
-    "dt",
-    "dd",
-    "figcaption",
-    "div",
-    "section",
-    "article",
-)
-
-
 def _load_html(path: Path, data: bytes) -> tuple[str, str | None, tuple[PageSpan, ...]]:
-    from bs4 import BeautifulSoup
+    import lxml.html
+    from lxml import etree
 
     if not data.strip():
         raise IngestFileError(str(path), "empty file")
-    soup = BeautifulSoup(data, "lxml")
-    for tag in soup(_DROP_TAGS):
-        tag.decompose()
-    title_tag = soup.find("h1") or soup.find("title")
-    title = title_tag.get_text(" ", strip=True) if title_tag else None
-    body = soup.body or soup
-    if body.find(_BLOCK_TAGS):
-        for block in body.find_all(_BLOCK_TAGS):
-            block.insert_before("\n")
-            block.insert_after("\n")
-    lines = [re.sub(r"[ \t\u00a0]+", " ", ln) for ln in body.get_text().split("\n")]
-    cleaned = _clean_lines(lines)
+    try:
+        # huge_tree lifts libxml2's 256-level nesting limit to its hard limit; what is nested
+        # deeper than that is not read. Parsing stays linear in the input either way.
+        root = lxml.html.document_fromstring(data, parser=lxml.html.HTMLParser(huge_tree=True))
+    except (etree.ParserError, ValueError) as exc:
+        raise IngestFileError(str(path), f"unreadable HTML ({exc})") from None
+    title = None
+    for xpath in ("//h1", "//title"):
+        found = root.xpath(xpath)
+        if found:
+            title = squash(found[0].text_content()) or None
+            if title:
+                break
+    body = root.find("body")
+    cleaned = _clean_lines(list(html_lines(body if body is not None else root)))
     if not cleaned:
         raise IngestFileError(str(path), "no text found in the HTML")
     return cleaned, title or _headline(cleaned), ()
@@ -175,7 +158,8 @@ def _load_pdf(path: Path, data: bytes) -> tuple[str, str | None, tuple[PageSpan,
         spans: list[PageSpan] = []
         offset = 0
         for number, page in enumerate(reader.pages, start=1):
-            page_text = _clean_lines((page.extract_text() or "").split("\n"))
+            page_lines = _clean_lines((page.extract_text() or "").split("\n")).split("\n")
+            page_text = join_wrapped_lines(page_lines)
             if not page_text:
                 continue
             if parts:
@@ -184,7 +168,8 @@ def _load_pdf(path: Path, data: bytes) -> tuple[str, str | None, tuple[PageSpan,
             spans.append(PageSpan(number, offset, offset + len(page_text)))
             parts.append(page_text)
             offset += len(page_text)
-        title = (reader.metadata.title if reader.metadata else None) or None
+        meta_title = reader.metadata.title if reader.metadata else None
+        title = squash(str(meta_title)) if meta_title else None
     except IngestFileError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
@@ -194,13 +179,14 @@ def _load_pdf(path: Path, data: bytes) -> tuple[str, str | None, tuple[PageSpan,
     text = "".join(parts)
     if not text:
         raise IngestFileError(str(path), "PDF has no extractable text (scanned image?)")
-    return text, title or _headline(text), tuple(spans)
+    return text, title or heading_line(text) or _headline(text), tuple(spans)
 
 
 def _load_docx(path: Path, data: bytes) -> tuple[str, str | None, tuple[PageSpan, ...]]:
     import zipfile
 
     import docx
+    from docx.table import Table as DocxTable
 
     try:
         document = docx.Document(io.BytesIO(data))
@@ -208,13 +194,16 @@ def _load_docx(path: Path, data: bytes) -> tuple[str, str | None, tuple[PageSpan
         raise IngestFileError(str(path), f"corrupt .docx ({type(exc).__name__})") from None
     title = document.core_properties.title or None
     lines: list[str] = []
-    for para in document.paragraphs:
-        text = para.text.strip()
+    for block in document.iter_inner_content():
+        if isinstance(block, DocxTable):
+            lines.extend([*table_lines(*_docx_table(block)), ""])
+            continue
+        text = block.text.strip()
         if (
             not title
             and text
-            and para.style is not None
-            and para.style.name in ("Title", "Heading 1")
+            and block.style is not None
+            and block.style.name in ("Title", "Heading 1")
         ):
             title = text
         lines.extend([text, ""])
@@ -222,6 +211,29 @@ def _load_docx(path: Path, data: bytes) -> tuple[str, str | None, tuple[PageSpan
     if not cleaned:
         raise IngestFileError(str(path), "the .docx has no text")
     return cleaned, title or _headline(cleaned), ()
+
+
+def _docx_table(table: Any) -> tuple[list[list[str]], bool]:
+    """Cell texts row by row (a merged cell once), and whether the first row is a header: marked
+    as a repeating header, or all bold."""
+    from docx.oxml.ns import qn
+
+    rows: list[list[str]] = []
+    for row in table.rows:
+        cells, seen = [], set()
+        for cell in row.cells:
+            if id(cell._tc) in seen:
+                continue
+            seen.add(id(cell._tc))
+            cells.append(cell.text)
+        rows.append(cells)
+    if not table.rows:
+        return rows, False
+    first = table.rows[0]
+    marked = first._tr.trPr is not None and first._tr.trPr.find(qn("w:tblHeader")) is not None
+    runs = [r for c in first.cells for p in c.paragraphs for r in p.runs if r.text.strip()]
+    bold = bool(runs) and all(r.bold for r in runs)
+    return rows, marked or bold
 
 
 _LOADERS: dict[str, Callable[[Path, bytes], tuple[str, str | None, tuple[PageSpan, ...]]]] = {

@@ -1,0 +1,170 @@
+"""Layout that plain text loses, turned into readable lines: tables, PDF line wraps, HTML blocks.
+
+Each function returns text; the loader stores it, so every offset still points into what is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+_SPACE = re.compile(r"[ \t\u00a0\r\n]+")
+
+
+def squash(text: str) -> str:
+    """Runs of white space become one space."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def table_lines(rows: Sequence[Sequence[str]], header: bool) -> list[str]:
+    """One readable, citable line per table row.
+
+    Two columns read as ``key: value`` ("Mentor: Dr. Alana Brooks"). Wider tables with a header
+    row name every value ("Item: Sourdough; Price: $6.50; Baking time: 45 minutes"); without a
+    header the cells are joined with "; ". Empty rows are dropped.
+    """
+    cleaned = [[squash(c) for c in row] for row in rows]
+    cleaned = [row for row in cleaned if any(row)]
+    if not cleaned:
+        return []
+    width = max(len(row) for row in cleaned)
+    names = cleaned[0] if header and width > 2 else None
+    body = cleaned[1:] if header else cleaned
+    lines = []
+    for row in body:
+        if width == 2 and len(row) == 2 and row[0] and row[1]:
+            lines.append(f"{row[0]}: {row[1]}")
+        elif names is not None:
+            pairs = [
+                f"{names[i]}: {cell}" if i < len(names) and names[i] else cell
+                for i, cell in enumerate(row)
+                if cell
+            ]
+            lines.append("; ".join(pairs))
+        else:
+            lines.append("; ".join(c for c in row if c))
+    return lines
+
+
+# --- PDF ----------------------------------------------------------------------------------------
+
+_BULLET = re.compile(r"^([•◦▪‣∙*-]|\(?\d{1,3}[.)]|\(?[a-z][.)])\s")
+_SENTENCE_END = re.compile(r"""[.!?:;…]["'”’)\]]*$""")
+
+
+def join_wrapped_lines(lines: Sequence[str]) -> str:
+    """Undo a PDF's line wrapping: a sentence broken over lines becomes one line again.
+
+    A line is joined to the one before when it continues it: it starts in lower case or with a
+    digit, or the line before filled most of the width and did not end a sentence. A word broken
+    with a hyphen at the end of a line ("exam-" + "ple") is rejoined without it. Blank lines,
+    bullets and short lines (headings) stay where they are.
+    """
+    stripped = [line.strip() for line in lines]
+    width = max((len(line) for line in stripped), default=0)
+    out: list[str] = []
+    last = ""  # the previous physical line, not the paragraph built so far
+    for line in stripped:
+        if not line:
+            out.append("")
+            last = ""
+            continue
+        if out and out[-1] and last and not _BULLET.match(line):
+            continues = line[0].islower() or (line[0].isdigit() and not _SENTENCE_END.search(last))
+            full = len(last) >= 0.7 * width and not _SENTENCE_END.search(last)
+            if last.endswith("-") and len(last) > 1 and last[-2].isalpha() and line[0].islower():
+                out[-1] = out[-1][:-1] + line
+                last = line
+                continue
+            if continues or full:
+                out[-1] = f"{out[-1]} {line}"
+                last = line
+                continue
+        out.append(line)
+        last = line
+    return "\n".join(out)
+
+
+def heading_line(text: str) -> str | None:
+    """The first line, when it reads like a heading: short, and not a sentence or a fragment."""
+    first = text.lstrip().split("\n", 1)[0].strip()
+    words = first.split()
+    if 1 <= len(words) <= 15 and len(first) <= 120 and not first.endswith((".", ",", ";", ":")):
+        return first
+    return None
+
+
+# --- HTML ---------------------------------------------------------------------------------------
+
+DROP_TAGS = ("script", "style", "nav", "header", "footer", "aside", "noscript", "form", "template")
+_BLOCKS = """p h1 h2 h3 h4 h5 h6 li blockquote pre td th dt dd figcaption div section article br tr
+ul ol dl table main body title caption hr"""
+BLOCK_TAGS = frozenset(_BLOCKS.split())
+
+
+def html_lines(root: Any) -> Iterator[str]:
+    """Text of an lxml HTML tree, a line per block, tables as rows; linear in the tree's size.
+
+    Walks the tree iteratively (``iterwalk``), so deep nesting costs no recursion and no tree
+    edits. Script, style and page furniture elements are skipped with their contents.
+    """
+    from lxml import etree
+
+    buffer: list[str] = []
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, el in walker:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if event == "start":
+            # A skipped element still gets its 'end' event, where its tail is read.
+            if tag in DROP_TAGS or not tag:
+                walker.skip_subtree()
+                continue
+            if tag in BLOCK_TAGS:
+                yield from _flush(buffer)
+            if tag == "table":
+                yield from table_lines(*_html_table(el))
+                yield ""
+                walker.skip_subtree()
+                continue
+            if el.text:
+                buffer.append(el.text)
+        else:
+            if tag in BLOCK_TAGS:
+                yield from _flush(buffer)
+            if el.tail:
+                buffer.append(el.tail)
+    yield from _flush(buffer)
+
+
+def _flush(buffer: list[str]) -> Iterator[str]:
+    if buffer:
+        text = re.sub(r"[ \t\u00a0]+", " ", "".join(buffer))
+        buffer.clear()
+        for line in text.split("\n"):
+            yield line.strip()
+        yield ""
+
+
+def _html_table(table: Any) -> tuple[list[list[str]], bool]:
+    """Rows of cell texts of one table (not of tables nested in it), and whether row 1 heads it."""
+    rows: list[list[str]] = []
+    header = False
+    for tr in table.iter("tr"):
+        if _owner_table(tr) is not table:
+            continue
+        cells = [c for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th")]
+        if not rows:
+            parent = tr.getparent()
+            header = all(c.tag == "th" for c in cells) or (
+                parent is not None and parent.tag == "thead"
+            )
+        rows.append([c.text_content() for c in cells])
+    return rows, header and len(rows) > 1
+
+
+def _owner_table(el: Any) -> Any:
+    parent = el.getparent()
+    while parent is not None and parent.tag != "table":
+        parent = parent.getparent()
+    return parent
