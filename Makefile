@@ -3,11 +3,12 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+CHROMIUM := /usr/bin/chromium
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test install lint eval bench clean
+.PHONY: run test install chromium lint eval bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,12 +20,24 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: $(STAMP)
-	@test -f quarry-data/CURRENT || $(VENV)/bin/quarry ingest corpus
-	@echo "Quarry: demo page with the chat widget at http://127.0.0.1:8000 (API docs: /docs)"
-	QUARRY_CORPUS_DIR=corpus $(VENV)/bin/quarry serve --host 127.0.0.1 --port 8000
+# The browser tests drive Debian's chromium (never a downloaded browser build).
+chromium:
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+	  echo "error: the browser tests need Debian's chromium: run 'sudo apt-get install chromium', then 'make test' again" >&2; \
+	  exit 1; \
+	fi
 
-test: $(STAMP)
+# Host, port, data directory and corpus come from QUARRY_HOST, QUARRY_PORT, QUARRY_DATA_DIR and
+# QUARRY_CORPUS_DIR; `quarry serve --ingest-if-empty` ingests the corpus when that index is empty.
+run: $(STAMP)
+	QUARRY_CORPUS_DIR=$${QUARRY_CORPUS_DIR:-corpus} $(VENV)/bin/quarry serve --ingest-if-empty
+
+test: $(STAMP) chromium
 	$(PY) -m pytest
 
 lint: $(STAMP)
@@ -32,7 +45,7 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy quarry ingest index qa api eval
 
 eval: $(STAMP)
-	@test -f quarry-data/CURRENT || $(VENV)/bin/quarry ingest corpus
+	$(VENV)/bin/quarry ingest $${QUARRY_CORPUS_DIR:-corpus}
 	$(VENV)/bin/quarry eval
 
 clean:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from eval import metrics as m
+from quarry.errors import RemoteError
 
 GOLD = Path(__file__).parent / "data" / "gold.jsonl"
 BASELINE = Path(__file__).parent / "baseline.json"
@@ -55,22 +56,57 @@ class InProcessClient:
 
 
 class HttpClient:
-    """Calls a running Quarry server; ``headers`` may carry an API key."""
+    """Calls a running Quarry server; ``headers`` may carry an API key.
 
-    def __init__(self, url: str, headers: dict[str, str] | None = None) -> None:
+    A 429 reply is waited out as its ``Retry-After`` header says (up to ``max_wait`` seconds in
+    all per request), so a gate run never trips the server's rate limit into a failure.
+    """
+
+    def __init__(
+        self, url: str, headers: dict[str, str] | None = None, max_wait: float = 300.0
+    ) -> None:
         import httpx
 
-        self.http = httpx.Client(base_url=url.rstrip("/"), headers=headers or {}, timeout=60)
+        self.url = url.rstrip("/")
+        self.max_wait = max_wait
+        self.rate_limited_s = 0.0  # time spent waiting out 429 replies
+        self.http = httpx.Client(base_url=self.url, headers=headers or {}, timeout=60)
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        import httpx
+
+        waited = 0.0
+        while True:
+            try:
+                r = self.http.request(method, path, **kwargs)
+            except httpx.HTTPError as exc:
+                raise RemoteError(
+                    f"cannot reach {self.url} ({type(exc).__name__}): is `quarry serve` running?"
+                ) from None
+            if r.status_code == 429:
+                pause = _retry_after(r.headers.get("retry-after"))
+                if waited + pause <= self.max_wait:
+                    time.sleep(pause)
+                    waited += pause
+                    self.rate_limited_s += pause
+                    continue
+            if r.status_code >= 400:
+                detail = r.text[:200].replace("\n", " ")
+                raise RemoteError(f"{method} {self.url}{path} answered {r.status_code}: {detail}")
+            return r.json()
 
     def ask(self, question: str, top_k: int) -> dict[str, Any]:
-        r = self.http.post("/ask", json={"question": question, "top_k": top_k})
-        r.raise_for_status()
-        return r.json()
+        return self._request("POST", "/ask", json={"question": question, "top_k": top_k})
 
     def document(self, doc_id: str) -> dict[str, Any]:
-        r = self.http.get(f"/documents/{doc_id}")
-        r.raise_for_status()
-        return r.json()
+        return self._request("GET", f"/documents/{doc_id}")
+
+
+def _retry_after(value: str | None) -> float:
+    try:
+        return min(max(float(value or 1), 0.1), 60.0)
+    except ValueError:
+        return 1.0
 
 
 def _spans(items: list[dict[str, Any]]) -> list[m.Span]:
@@ -106,6 +142,8 @@ def score_question(
         "id": q.id,
         "type": q.type,
         "question": q.question,
+        "expected": q.answers,
+        "evidence": [{"doc_id": ev["doc_id"], "quote": ev["quote"]} for ev in q.evidence],
         "answer": answer["answer"],
         "abstained": answer["abstained"],
         "citations": [
@@ -167,7 +205,7 @@ def run_eval(
     client: Client, gold: list[GoldQuestion], top_k: int = 5, progress: bool | None = None
 ) -> dict[str, Any]:
     """Ask every gold question; return the report (metrics, breakdown by type, per question)."""
-    from tqdm import tqdm
+    from quarry.progress import progress_bar
 
     cache: dict[str, str] = {}
 
@@ -177,9 +215,7 @@ def run_eval(
         return cache[doc_id]
 
     records = []
-    for q in tqdm(
-        gold, desc="eval", unit="q", disable=not progress if progress is not None else None
-    ):
+    for q in progress_bar(gold, enabled=progress, desc="eval", unit="q"):
         t0 = time.perf_counter()
         answer = client.ask(q.question, top_k)
         latency = (time.perf_counter() - t0) * 1000

@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
-from tqdm import tqdm
 
 from index.cache import EmbeddingCache
 from index.embedders import Embedder
@@ -29,7 +28,8 @@ from index.store import (
 from ingest.chunker import Chunk, SentenceChunker
 from ingest.discover import LoadResult, load_paths
 from ingest.loaders import Document, PageSpan
-from quarry.errors import ConfigError, DocumentNotFound
+from quarry.errors import ConfigError, DocumentNotFound, IndexWriteError
+from quarry.progress import progress_bar
 
 
 @dataclass
@@ -70,8 +70,10 @@ class IndexWriter:
         chunker: SentenceChunker,
         keep_versions: int = 2,
         progress: bool | None = None,
+        batch_size: int = 64,
     ) -> None:
         self.data_dir = data_dir
+        self.batch_size = batch_size
         self.embedder = embedder
         self.chunker = chunker
         self.keep_versions = keep_versions
@@ -97,11 +99,18 @@ class IndexWriter:
         """Add or replace ``upserts``, remove ``deletes``, optionally drop documents whose source
         file is gone; then publish the result as the new live version."""
         started = time.perf_counter()
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        with open(self.data_dir / ".writer.lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            self._remove_stale_staging()
-            report = self._apply_locked(list(upserts), set(deletes), prune_missing)
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            with open(self.data_dir / ".writer.lock", "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                self._remove_stale_staging()
+                report = self._apply_locked(list(upserts), set(deletes), prune_missing)
+        except (OSError, sqlite3.Error) as exc:  # disk full, read-only or vanished data dir
+            reason = getattr(exc, "strerror", None) or str(exc)
+            raise IndexWriteError(
+                f"cannot write the index in {self.data_dir} ({reason}); the live version is "
+                "unchanged"
+            ) from exc
         report.seconds = time.perf_counter() - started
         return report
 
@@ -202,12 +211,9 @@ class IndexWriter:
                     missing.setdefault(h, chunk.text)
             report.reused = len(chunks) - sum(1 for h in hashes if h not in found)
             todo = list(missing.items())
-            batch = 64
-            with tqdm(
-                total=len(todo),
-                desc="embedding",
-                unit="chunk",
-                disable=not self.progress if self.progress is not None else None,
+            batch = self.batch_size
+            with progress_bar(
+                total=len(todo), enabled=self.progress, desc="embedding", unit="chunk"
             ) as bar:
                 for i in range(0, len(todo), batch):
                     part = todo[i : i + batch]

@@ -1,17 +1,34 @@
-"""The ``quarry`` command line. Errors print one line and exit non-zero."""
+"""The ``quarry`` command line. Every error prints one ``error: ...`` line and exits 1."""
 
 from __future__ import annotations
 
 import json
+import logging
 import sys
+import warnings
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+try:  # recent typer vendors click; its usage errors are these classes
+    from typer._click import exceptions as click_errors
+except ImportError:  # pragma: no cover - older typer on the real click
+    from click import exceptions as click_errors  # type: ignore[no-redef]
+
+from quarry import __version__
 from quarry.errors import QuarryError
-from quarry.settings import Settings
+from quarry.settings import Settings, settings_from
+
+
+def _argument_type(self: Any, ctx: Any) -> str | None:
+    return None if self.metavar else self.display_type(ctx)
+
+
+# typer prints an argument's Python type after its name ("PATH... <list[Path]>"); options with a
+# metavar show only the metavar, and arguments here get the same treatment.
+typer.core.TyperArgument.display_type_rich = _argument_type  # type: ignore[method-assign]
 
 app = typer.Typer(
     help="Quarry: ask questions over your documents; every answer is cited passages you can check.",
@@ -26,18 +43,27 @@ app.add_typer(bench_app, name="bench")
 DataDir = Annotated[
     Path | None,
     typer.Option(
-        "--data-dir", "-d", help="Index directory [env QUARRY_DATA_DIR, default ./quarry-data]."
+        "--data-dir",
+        "-d",
+        metavar="DIR",
+        help="Index directory [env QUARRY_DATA_DIR, default ./quarry-data].",
     ),
 ]
 EmbedderOpt = Annotated[
     str | None,
-    typer.Option("--embedder", help="Embedder name or model folder [env QUARRY_EMBEDDER]."),
+    typer.Option(
+        "--embedder", metavar="NAME", help="Embedder name or model folder [env QUARRY_EMBEDDER]."
+    ),
 ]
 
 
 def make_settings(**overrides: Any) -> Settings:
-    """Settings from the environment, with the flags that were given taking precedence."""
-    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    """Settings from the environment, with the flags that were given taking precedence.
+
+    Raises:
+        ConfigError: a flag or ``QUARRY_*`` variable is invalid; the message names it.
+    """
+    return settings_from(**{k: v for k, v in overrides.items() if v is not None})
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -45,45 +71,87 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"quarry {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Quarry: ask questions over your documents; every answer is cited passages you can check.
+
+    \b
+    Start with:
+      quarry ingest corpus/
+      quarry ask "How much has China invested in CPEC?"
+      quarry serve            # HTTP API and chat widget on http://127.0.0.1:8000
+    """
+
+
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest.")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files or folders to ingest.", metavar="PATH...")
+    ],
     prune: Annotated[bool, typer.Option(help="Remove documents whose files are gone.")] = False,
     data_dir: DataDir = None,
     embedder: EmbedderOpt = None,
     chunk_size: Annotated[
-        int | None, typer.Option(help="Max tokens per chunk [env QUARRY_CHUNK_SIZE].")
+        int | None,
+        typer.Option(
+            metavar="TOKENS",
+            help="Max tokens per chunk, 16-8192 [env QUARRY_CHUNK_SIZE, default 160].",
+        ),
     ] = None,
     chunk_overlap: Annotated[
-        int | None, typer.Option(help="Overlap tokens [env QUARRY_CHUNK_OVERLAP].")
+        int | None,
+        typer.Option(
+            metavar="TOKENS", help="Overlap tokens [env QUARRY_CHUNK_OVERLAP, default 32]."
+        ),
     ] = None,
 ) -> None:
     """Ingest files (.txt .md .html .pdf .docx) into the index.
 
     Unchanged files are skipped, changed ones replaced; bad files are reported and skipped.
+    A progress bar shows on a terminal; a summary line always ends the run.
 
+    \b
     Examples:
       quarry ingest corpus/
       quarry ingest ~/notes report.pdf --prune
+      quarry ingest docs/ --chunk-size 128 --chunk-overlap 24
     """
+    settings = make_settings(
+        data_dir=data_dir, embedder=embedder, chunk_size=chunk_size, chunk_overlap=chunk_overlap
+    )
+    _ingest(settings, paths, prune)
+
+
+def _ingest(settings: Settings, paths: list[Path], prune: bool) -> None:
     from index.embedders import load_embedder
     from index.writer import IndexWriter
     from ingest.chunker import SentenceChunker
 
-    settings = make_settings(
-        data_dir=data_dir, embedder=embedder, chunk_size=chunk_size, chunk_overlap=chunk_overlap
+    chunker = SentenceChunker(settings.chunk_size, settings.chunk_overlap)
+    writer = IndexWriter(
+        settings.data_dir,
+        load_embedder(settings.embedder),
+        chunker,
+        settings.keep_versions,
+        batch_size=settings.embed_batch_size,
     )
-    try:
-        chunker = SentenceChunker(settings.chunk_size, settings.chunk_overlap)
-        writer = IndexWriter(
-            settings.data_dir, load_embedder(settings.embedder), chunker, settings.keep_versions
-        )
-        loaded = writer.load(paths)
-        for failure in loaded.failures:
-            typer.echo(f"skipped {failure.path}: {failure.reason}", err=True)
-        report = writer.apply(loaded.documents, prune_missing=prune)
-    except QuarryError as exc:
-        raise fail(str(exc)) from None
+    loaded = writer.load(paths)
+    for failure in loaded.failures:
+        typer.echo(f"skipped {failure.path}: {failure.reason}", err=True)
+    report = writer.apply(loaded.documents, prune_missing=prune)
     typer.echo(
         f"ingested {len(loaded.documents)} files: {len(report.added)} added, "
         f"{len(report.updated)} updated, {len(report.unchanged)} unchanged, "
@@ -98,30 +166,36 @@ def ingest(
 
 @app.command()
 def ask(
-    question: Annotated[str, typer.Argument(help="The question.")],
+    question: Annotated[
+        str, typer.Argument(help="The question, 1 to 2,000 characters.", metavar="QUESTION")
+    ],
     top_k: Annotated[
-        int, typer.Option("--top-k", "-k", min=1, max=50, help="Passages to retrieve.")
-    ] = 5,
+        int | None,
+        typer.Option(
+            "--top-k",
+            "-k",
+            metavar="N",
+            help="Passages to retrieve, 1-50 [default 5].",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the API's JSON response.")] = False,
     data_dir: DataDir = None,
     embedder: EmbedderOpt = None,
 ) -> None:
     """Answer a question with numbered, checkable sources.
 
+    \b
     Examples:
       quarry ask "How much is the USSM deal worth?"
       quarry ask "Who signed the MoU?" --json
+      quarry ask "What did the minister say?" -k 10
     """
+    from qa.question import check_question
     from quarry.engine import Engine
 
-    question = question.strip()
-    if not question:
-        raise fail("the question is empty", 2)
-    settings = make_settings(data_dir=data_dir, embedder=embedder)
-    try:
-        result = Engine(settings).answer(question, top_k)
-    except QuarryError as exc:
-        raise fail(str(exc)) from None
+    question = check_question(question)
+    settings = make_settings(data_dir=data_dir, embedder=embedder, top_k=top_k)
+    result = Engine(settings).answer(question, settings.top_k)
     if as_json:
         typer.echo(json.dumps(asdict(result), indent=2, ensure_ascii=False))
         return
@@ -140,30 +214,30 @@ def ask(
 
 @app.command()
 def docs(data_dir: DataDir = None) -> None:
-    """List the ingested documents.
+    """List the ingested documents: id, number of chunks, title.
 
+    \b
     Example:
       quarry docs
     """
     from index.store import open_current
 
     settings = make_settings(data_dir=data_dir)
-    try:
-        version = open_current(settings.data_dir)
-    except QuarryError as exc:
-        raise fail(str(exc)) from None
-    for d in version.documents():
+    for d in open_current(settings.data_dir).documents():
         typer.echo(f"{d.doc_id}\t{d.n_chunks} chunks\t{d.title}")
 
 
 @app.command()
 def rm(
-    doc_ids: Annotated[list[str], typer.Argument(help="Document ids (see `quarry docs`).")],
+    doc_ids: Annotated[
+        list[str], typer.Argument(help="Document ids (see `quarry docs`).", metavar="DOC_ID...")
+    ],
     data_dir: DataDir = None,
     embedder: EmbedderOpt = None,
 ) -> None:
     """Delete documents from the index; they can never be retrieved or cited again.
 
+    \b
     Example:
       quarry rm 000_c2cc40ca7ae94980
     """
@@ -173,48 +247,63 @@ def rm(
     from ingest.chunker import SentenceChunker
 
     settings = make_settings(data_dir=data_dir, embedder=embedder)
-    try:
-        manifest = open_current(settings.data_dir).manifest
-        writer = IndexWriter(
-            settings.data_dir,
-            load_embedder(settings.embedder),
-            SentenceChunker(manifest.chunk_size, manifest.chunk_overlap),
-            settings.keep_versions,
-        )
-        report = writer.apply(deletes=doc_ids)
-    except QuarryError as exc:
-        raise fail(str(exc)) from None
+    manifest = open_current(settings.data_dir).manifest
+    writer = IndexWriter(
+        settings.data_dir,
+        load_embedder(settings.embedder),
+        SentenceChunker(manifest.chunk_size, manifest.chunk_overlap),
+        settings.keep_versions,
+    )
+    report = writer.apply(deletes=doc_ids)
     typer.echo(f"removed {', '.join(report.removed)}; {report.n_documents} documents left")
 
 
 @app.command()
 def serve(
     host: Annotated[
-        str | None, typer.Option(help="Bind address [env QUARRY_HOST, default 127.0.0.1].")
+        str | None,
+        typer.Option(metavar="HOST", help="Bind address [env QUARRY_HOST, default 127.0.0.1]."),
     ] = None,
-    port: Annotated[int | None, typer.Option(help="Port [env QUARRY_PORT, default 8000].")] = None,
+    port: Annotated[
+        int | None,
+        typer.Option(metavar="PORT", help="Port, 1-65535 [env QUARRY_PORT, default 8000]."),
+    ] = None,
+    ingest_if_empty: Annotated[
+        bool,
+        typer.Option(
+            "--ingest-if-empty",
+            help="When the data directory has no index yet, ingest QUARRY_CORPUS_DIR first.",
+        ),
+    ] = False,
     data_dir: DataDir = None,
     embedder: EmbedderOpt = None,
 ) -> None:
-    """Serve the HTTP API (and the chat widget demo page).
+    """Serve the HTTP API, its docs at /docs, and the chat widget demo page at /.
 
-    Example:
+    \b
+    Examples:
       quarry serve --port 8000    # then open http://127.0.0.1:8000/docs
+      QUARRY_CORPUS_DIR=corpus quarry serve --ingest-if-empty
     """
     import uvicorn
 
     from api.app import create_app
     from api.security import KeyRing, check_bind
+    from index.store import CURRENT
+    from quarry.errors import ConfigError
 
     settings = make_settings(host=host, port=port, data_dir=data_dir, embedder=embedder)
-    try:
-        ring = KeyRing.from_settings(settings)
-        typer.echo(check_bind(settings, ring), err=True)
-    except QuarryError as exc:
-        raise fail(str(exc)) from None
+    ring = KeyRing.from_settings(settings)
+    notice = check_bind(settings, ring)
+    _check_port_free(settings.host, settings.port)
+    if ingest_if_empty and not (Path(settings.data_dir) / CURRENT).exists():
+        if settings.corpus_dir is None:
+            raise ConfigError("--ingest-if-empty needs QUARRY_CORPUS_DIR: the folder to ingest")
+        _ingest(settings, [Path(settings.corpus_dir)], prune=False)
+    typer.echo(notice, err=True)
     typer.echo(
         f"Quarry serving {settings.data_dir} on http://{settings.host}:{settings.port} "
-        f"(API docs at /docs)",
+        f"(demo page with the chat widget at /, API docs at /docs)",
         err=True,
     )
     uvicorn.run(
@@ -222,36 +311,69 @@ def serve(
     )
 
 
+def _check_port_free(host: str, port: int) -> None:
+    """Fail with one line now rather than with uvicorn's log after the model has loaded."""
+    import socket
+
+    from quarry.errors import ConfigError
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot listen on {host}:{port} ({exc.strerror}): choose another --port or "
+                "QUARRY_PORT, or another --host / QUARRY_HOST"
+            ) from None
+
+
 @app.command("eval")
 def eval_cmd(
     url: Annotated[
-        str | None, typer.Option(help="Evaluate a running server instead of in-process.")
+        str | None,
+        typer.Option(metavar="URL", help="Evaluate a running server instead of in-process."),
     ] = None,
     gold: Annotated[
-        Path | None, typer.Option(help="Gold set JSONL [default: eval/data/gold.jsonl].")
+        Path | None,
+        typer.Option(metavar="FILE", help="Gold set JSONL [default: the bundled seed gold set]."),
     ] = None,
-    out: Annotated[Path, typer.Option(help="Where report.json/.md/.html go.")] = Path(
-        "eval/reports"
-    ),
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="DIR", help="Folder for report.json/.md/.html [default: DATA_DIR/eval-reports]."
+        ),
+    ] = None,
     baseline: Annotated[
-        Path | None, typer.Option(help="Baseline JSON [default: eval/baseline.json].")
+        Path | None,
+        typer.Option(
+            metavar="FILE", help="Baseline JSON [default: the bundled eval/baseline.json]."
+        ),
     ] = None,
     update_baseline: Annotated[
         bool, typer.Option("--update-baseline", help="Rewrite the baseline from this run.")
     ] = False,
-    top_k: Annotated[int, typer.Option(min=1, max=50, help="Passages per question.")] = 5,
+    top_k: Annotated[
+        int | None, typer.Option(metavar="N", help="Passages per question, 1-50 [default 5].")
+    ] = None,
     api_key: Annotated[
-        str | None, typer.Option("--api-key", help="Key sent as X-API-Key with --url.")
+        str | None,
+        typer.Option("--api-key", metavar="KEY", help="Key sent as X-API-Key with --url."),
     ] = None,
     data_dir: DataDir = None,
     embedder: EmbedderOpt = None,
 ) -> None:
-    """Run the gold set, write reports, and fail (exit 1) if a metric regressed past tolerance.
+    """Run a gold set, write reports, and exit 1 if a metric regressed past tolerance.
 
+    Ends with "gate passed" or "gate failed: ..." naming each metric that fell.
+    Over --url, a 429 reply is waited out as its Retry-After says.
+
+    \b
     Examples:
       quarry eval                                   # in-process, against ./quarry-data
       quarry eval --url http://127.0.0.1:8000       # gate a running service
-      quarry eval --update-baseline                 # accept the current figures deliberately
+      quarry eval --out reports/ --update-baseline  # accept the current figures deliberately
     """
     from eval.report import write_reports
     from eval.runner import (
@@ -266,48 +388,84 @@ def eval_cmd(
     )
     from quarry.engine import Engine
 
-    settings = make_settings(data_dir=data_dir, embedder=embedder)
+    settings = make_settings(data_dir=data_dir, embedder=embedder, top_k=top_k)
     baseline_path = baseline or BASELINE
-    try:
-        headers = {"X-API-Key": api_key} if api_key else {}
-        client = HttpClient(url, headers) if url else InProcessClient(Engine(settings))
-        report = run_eval(client, load_gold(gold or GOLD), top_k=top_k)
-    except QuarryError as exc:
-        raise fail(str(exc)) from None
+    out = out or Path(settings.data_dir) / "eval-reports"
+    headers = {"X-API-Key": api_key} if api_key else {}
+    client = HttpClient(url, headers) if url else InProcessClient(Engine(settings))
+    report = run_eval(client, load_gold(gold or GOLD), top_k=settings.top_k)
+    report["run"] = _run_info(settings, url, gold or GOLD)
     if update_baseline:
         baseline_path.write_text(json.dumps(baseline_from(report), indent=2) + "\n")
         typer.echo(f"baseline written to {baseline_path}")
-    regressions = (
-        compare(report["metrics"], json.loads(baseline_path.read_text()))
-        if baseline_path.exists()
-        else []
-    )
-    paths = write_reports(report, out, regressions)
+    base = json.loads(baseline_path.read_text()) if baseline_path.exists() else None
+    regressions = compare(report["metrics"], base) if base else []
+    paths = write_reports(report, out, regressions, base)
     for key, value in report["metrics"].items():
         typer.echo(f"{key:>22}  {value}")
     typer.echo(
         f"{'latency p50/p95 ms':>22}  {report['latency_ms']['p50']} / {report['latency_ms']['p95']}"
     )
     typer.echo(f"reports: {', '.join(str(p) for p in paths)}")
+    if isinstance(client, HttpClient) and client.rate_limited_s:
+        typer.echo(f"waited {client.rate_limited_s:.0f} s in all for the server's rate limit (429)")
     if regressions:
-        for r in regressions:
-            typer.echo(f"REGRESSION: {r}", err=True)
+        typer.echo(f"gate failed: {'; '.join(regressions)}", err=True)
         raise typer.Exit(1)
+    typer.echo("gate passed" if base else f"gate passed (no baseline at {baseline_path})")
+
+
+def _run_info(settings: Settings, url: str | None, gold: Path) -> dict[str, Any]:
+    """When, on which commit and with which settings a report was made."""
+    import datetime
+    import subprocess
+
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            cwd=Path(__file__).resolve().parent,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit = ""
+    return {
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "commit": commit or "unknown",
+        "target": url or f"in-process {settings.data_dir}",
+        "gold": str(gold),
+        "settings": {
+            "top_k": settings.top_k,
+            "embedder": settings.embedder,
+            "retrieval": settings.retrieval,
+            "hybrid_alpha": settings.hybrid_alpha,
+            "abstain_threshold": settings.abstain_threshold,
+            "stance_conflicts": settings.stance_conflicts,
+        },
+    }
 
 
 @bench_app.command("retrieval")
 def bench_retrieval(
     dataset: Annotated[
-        Path, typer.Argument(help="BEIR folder: corpus.jsonl, queries.jsonl, qrels/test.tsv.")
+        Path,
+        typer.Argument(
+            help="BEIR folder: corpus.jsonl, queries.jsonl, qrels/test.tsv.", metavar="DATASET"
+        ),
     ],
     mode: Annotated[
-        list[str] | None, typer.Option(help="dense, lexical, hybrid or hybrid@ALPHA (repeatable).")
+        list[str] | None,
+        typer.Option(metavar="MODE", help="dense, lexical, hybrid or hybrid@ALPHA (repeatable)."),
     ] = None,
     embedder: EmbedderOpt = None,
-    alpha: Annotated[float | None, typer.Option(help="Hybrid weight of dense scores.")] = None,
+    alpha: Annotated[
+        float | None, typer.Option(metavar="0-1", help="Hybrid weight of dense scores.")
+    ] = None,
 ) -> None:
     """Score retrieval on a BEIR-format dataset (leaderboard nDCG@10, BEIR nDCG@10, recall@10).
 
+    \b
     Example:
       quarry bench retrieval ../shared/bench-data/dbpedia --mode dense --mode hybrid
     """
@@ -317,11 +475,8 @@ def bench_retrieval(
     modes = tuple(mode or ["dense", "lexical", "hybrid"])
     bad = [m for m in modes if m.partition("@")[0] not in ("dense", "lexical", "hybrid")]
     if bad:
-        raise fail(f"unknown mode {bad[0]!r}: use dense, lexical, hybrid or hybrid@ALPHA", 2)
-    try:
-        typer.echo(json.dumps(score_dataset(dataset, settings, modes), indent=2))
-    except (QuarryError, FileNotFoundError) as exc:
-        raise fail(str(exc)) from None
+        raise fail(f"unknown --mode {bad[0]!r}: use dense, lexical, hybrid or hybrid@ALPHA")
+    typer.echo(json.dumps(score_dataset(dataset, settings, modes), indent=2))
 
 
 keys_app = typer.Typer(help="Create and hash API keys for QUARRY_KEYS_FILE.", no_args_is_help=True)
@@ -332,6 +487,7 @@ app.add_typer(keys_app, name="keys")
 def keys_new() -> None:
     """Print a new random key and the hash to store in the keys file.
 
+    \b
     Example:
       quarry keys new    # give the key to the client, put the hash in keys.json
     """
@@ -344,22 +500,50 @@ def keys_new() -> None:
 
 
 @keys_app.command("hash")
-def keys_hash(key: Annotated[str, typer.Argument(help="The raw key.")]) -> None:
+def keys_hash(key: Annotated[str, typer.Argument(help="The raw key.", metavar="KEY")]) -> None:
     """Print the sha256 hash of an existing key, as the keys file stores it.
 
+    \b
     Example:
       quarry keys hash qk_abc123
     """
     from api.security import hash_key
 
+    if not key.strip():
+        raise fail("the key is empty: pass the raw key, e.g. quarry keys hash qk_abc123")
     typer.echo(hash_key(key))
 
 
 def main() -> None:
+    """Run the CLI; the one place errors become an ``error: ...`` line and exit status 1."""
+    # Libraries (pypdf, transformers) warn on stderr about what Quarry already reports or
+    # handles; a user sees Quarry's own lines only.
+    logging.captureWarnings(True)
+    for name in ("py.warnings", "pypdf", "transformers", "sentence_transformers", "httpx"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    warnings.simplefilter("ignore")
     try:
-        app()
+        code = app(standalone_mode=False)
     except KeyboardInterrupt:
         sys.exit(130)
+    except click_errors.NoArgsIsHelpError as exc:
+        typer.echo(exc.format_message())
+        sys.exit(0)
+    except click_errors.ClickException as exc:  # usage errors: a bad flag, a missing argument
+        _fail_line(exc.format_message())
+    except typer.Abort:
+        sys.exit(130)
+    except QuarryError as exc:
+        _fail_line(str(exc))
+    except OSError as exc:  # disk full, read-only data dir, permissions
+        where = f": {exc.filename}" if exc.filename else ""
+        _fail_line(f"{exc.strerror or exc}{where}")
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _fail_line(message: str) -> None:
+    typer.echo(f"error: {' '.join(message.split())}", err=True)
+    sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -2,10 +2,13 @@
 
 QuarryError
 ├── ConfigError            settings that cannot work (e.g. chunks the embedder would truncate)
+├── InvalidQuestion        a question that is empty or too long
+├── RemoteError            a Quarry server (quarry eval --url) could not be reached or failed
 ├── IngestFileError        one input file could not be loaded; it is reported and skipped
 ├── IndexError_
 │   ├── NoIndexError       no index has been built yet in the data directory
-│   └── IndexMismatchError the index was built with another embedder or dimension
+│   ├── IndexMismatchError the index was built with another embedder or dimension
+│   └── IndexWriteError    a new version could not be written (disk full, read-only)
 ├── DocumentNotFound       no document with that id
 └── CitationIntegrityError a citation's quote does not match the stored text (a bug, never shown)
 """
@@ -19,6 +22,14 @@ class QuarryError(Exception):
 
 class ConfigError(QuarryError):
     """The configuration cannot work; the message names the setting to change."""
+
+
+class InvalidQuestion(QuarryError, ValueError):
+    """The question is empty or too long; the message says which."""
+
+
+class RemoteError(QuarryError):
+    """A remote Quarry server could not be reached or answered with an error."""
 
 
 class IngestFileError(QuarryError):
@@ -44,6 +55,10 @@ class NoIndexError(IndexError_):
 
 class IndexMismatchError(IndexError_):
     """The stored index was built with a different embedder or dimension."""
+
+
+class IndexWriteError(IndexError_):
+    """Writing a new index version failed; the live version is untouched."""
 
 
 class DocumentNotFound(QuarryError):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from quarry.errors import ConfigError
 
 DEFAULT_EMBEDDER = "all-MiniLM-L6-v2"
 REPO_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -75,7 +77,34 @@ class Settings(BaseSettings):
     max_upload_files: int = Field(20, ge=1, description="Files per upload request.")
 
 
+def settings_from(**overrides: Any) -> Settings:
+    """Settings from the environment and ``overrides`` (command-line flags).
+
+    Raises:
+        ConfigError: one line per problem, naming the flag or ``QUARRY_*`` variable, the value
+            given and what is allowed.
+    """
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise ConfigError("; ".join(_describe(e, overrides) for e in exc.errors())) from None
+
+
+def _describe(error: Any, overrides: dict[str, Any]) -> str:
+    name = str(error["loc"][0]) if error.get("loc") else "?"
+    where = f"--{name.replace('_', '-')}" if name in overrides else f"QUARRY_{name.upper()}"
+    value = str(error.get("input", ""))
+    shown = value if len(value) <= 60 else value[:57] + "..."
+    message = f"{where}={shown!r} is invalid: {error['msg'][0].lower()}{error['msg'][1:]}"
+    field = Settings.model_fields.get(name)
+    if field is not None:
+        bounds = {k: getattr(m, k) for m in field.metadata for k in ("ge", "le") if hasattr(m, k)}
+        if bounds:
+            message += f" (allowed: {bounds.get('ge', '')}..{bounds.get('le', '')})"
+    return message
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """The process-wide settings, read once from the environment."""
-    return Settings()
+    return settings_from()

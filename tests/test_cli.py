@@ -67,3 +67,119 @@ def test_errors_are_one_line(tmp_path):
     ]
     bad = quarry("ingest", str(CORPUS), "--chunk-size", "600", data_dir=tmp_path / "d", check=False)
     assert bad.returncode == 1 and "600" in bad.stderr and "256" in bad.stderr
+
+
+def one_error_line(out) -> str:
+    assert out.returncode == 1, (out.stdout, out.stderr)
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), out.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "expected"),
+    [
+        (["serve", "--port", "99999"], {}, ["--port", "65535"]),
+        (["ingest", "corpus", "--chunk-size", "10"], {}, ["--chunk-size", "16..8192"]),
+        (["ask", "anything?"], {"QUARRY_TOP_K": "abc"}, ["QUARRY_TOP_K", "integer", "1..50"]),
+        (["ask", "anything?"], {"QUARRY_RETRIEVAL": "foo"}, ["QUARRY_RETRIEVAL", "'hybrid'"]),
+        (["eval", "--url", "http://127.0.0.1:1"], {}, ["cannot reach http://127.0.0.1:1"]),
+        (["ask", "x" * 2500], {}, ["2,500 characters", "2,000"]),
+        (["ask", "   "], {}, ["empty"]),
+        (["ask", "hi", "--top-k", "0"], {}, ["--top-k", "1..50"]),
+        (["keys", "hash", ""], {}, ["the key is empty"]),
+        (["nonsense"], {}, ["No such command"]),
+        (["ingest"], {}, ["Missing argument"]),
+        (["rm", "nope"], {}, ["no index"]),
+    ],
+)
+def test_every_user_error_is_one_line(tmp_path, args, env, expected):
+    out = subprocess.run(
+        [sys.executable, "-m", "quarry.cli", *args],
+        env={**os.environ, "QUARRY_DATA_DIR": str(tmp_path / "d"), "HF_HUB_OFFLINE": "1", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=CORPUS.parent,
+    )
+    line = one_error_line(out)
+    for part in expected:
+        assert part in line, line
+
+
+def test_unwritable_data_dir_is_one_line(tmp_path):
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the data directory should be")
+    line = one_error_line(quarry("ingest", str(CORPUS), data_dir=blocker / "data", check=False))
+    assert "not-a-dir" in line and "Not a directory" in line
+
+
+def test_full_disk_is_one_line_and_keeps_the_live_index(tmp_path):
+    """A file-size limit makes every write past 1 MB fail as a full disk would (EFBIG)."""
+    import resource
+    import signal
+
+    data = tmp_path / "d"
+    quarry("ingest", str(CORPUS), data_dir=data)
+    extra = tmp_path / "more"
+    extra.mkdir()
+    (extra / "big.txt").write_text("A sentence about the harbour light. " * 60_000)
+
+    def limit_file_size():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1_000_000, 1_000_000))
+
+    out = subprocess.run(
+        [sys.executable, "-m", "quarry.cli", "ingest", str(extra)],
+        env={**os.environ, "QUARRY_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1"},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        preexec_fn=limit_file_size,
+    )
+    assert "cannot write the index" in one_error_line(out)
+    docs = quarry("docs", data_dir=data).stdout
+    assert "000_c2cc40ca7ae94980" in docs and "big" not in docs
+
+
+def test_version_and_help_examples(tmp_path):
+    from quarry import __version__
+
+    assert quarry("--version", data_dir=tmp_path).stdout.strip() == f"quarry {__version__}"
+    help_text = quarry("ingest", "--help", data_dir=tmp_path).stdout
+    # Examples keep one command per line, and no Python type names leak into the help.
+    assert "\n    quarry ingest corpus/\n" in help_text
+    assert "list[" not in help_text and "<path>" not in help_text
+
+
+def test_progress_bar_on_a_terminal_and_summary_when_piped(tmp_path):
+    """On a (0 x 0) pseudo-terminal the bars draw; piped, only the summary line is printed."""
+    import pty
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "note.md").write_text("# Notes\n\nThe quarry opened in 1921 near the river.\n")
+    main, secondary = pty.openpty()
+    env = {**os.environ, "QUARRY_DATA_DIR": str(tmp_path / "d"), "HF_HUB_OFFLINE": "1"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "quarry.cli", "ingest", str(folder)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=secondary,
+        timeout=300,
+    )
+    os.close(secondary)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(main)
+    assert proc.returncode == 0
+    assert b"embedding: 100%" in shown and b"loading: 100%" in shown
+    piped = quarry("ingest", str(folder), data_dir=tmp_path / "d2")
+    assert piped.stderr == "" and piped.stdout.startswith("ingested 1 files")
