@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import html
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, StreamingResponse
 
 from api.admin import router as admin_router
-from api.guard import BodyTooLarge, Guard
+from api.guard import ROLE, BodyTooLarge, Guard
 from api.jobs import JobRunner
 from api.schemas import (
     AskRequest,
@@ -28,7 +28,7 @@ from api.schemas import (
     Ready,
 )
 from api.security import KeyRing
-from api.streaming import stream_answer
+from api.streaming import answer_out, stream_answer
 from quarry.engine import Engine
 from quarry.errors import (
     DocumentNotFound,
@@ -40,6 +40,19 @@ from quarry.settings import Settings, get_settings
 
 log = logging.getLogger("quarry.api")
 STATIC = Path(__file__).parent / "static"
+DOCS_ASSETS = "/docs-assets"
+_SWAGGER_FILES = {
+    "swagger-ui-bundle.js": "text/javascript",
+    "swagger-ui.css": "text/css",
+    "favicon-32x32.png": "image/png",
+}
+
+
+def swagger_assets() -> Path:
+    """Swagger UI's files, from the swagger-ui-bundle-v2 package (Apache-2.0)."""
+    from swagger_ui_bundle import swagger_ui_path
+
+    return Path(str(swagger_ui_path))
 
 
 def get_engine(request: Request) -> Engine:
@@ -47,6 +60,26 @@ def get_engine(request: Request) -> Engine:
 
 
 EngineDep = Annotated[Engine, Depends(get_engine)]
+
+
+def source_view(request: Request) -> Callable[[str], str]:
+    """How this caller sees a document's ``source``: admin keys get the server path; everyone
+    else a path relative to QUARRY_CORPUS_DIR, or the file name, never the server's layout."""
+    if request.scope.get("state", {}).get(ROLE) == "admin":
+        return lambda source: source
+    corpus = request.app.state.settings.corpus_dir
+    root = Path(corpus).resolve() if corpus else None
+
+    def show(source: str) -> str:
+        path = Path(source)
+        if root is not None and path.is_relative_to(root):
+            return path.relative_to(root).as_posix()
+        return path.name
+
+    return show
+
+
+SourceView = Annotated[Callable[[str], str], Depends(source_view)]
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorOut} for code in (401, 403, 404, 413, 422, 429, 503)
@@ -87,6 +120,8 @@ def create_app(
         f"{settings.max_upload_files} files of {settings.max_upload_bytes} bytes each, of types "
         ".txt .md .markdown .html .htm .pdf .docx (413 / 415 otherwise).",
         lifespan=lifespan,
+        docs_url=None,  # served below from local assets, so /docs works with no network
+        redoc_url=None,
     )
     # Order matters: the last added runs first. CORS is outermost so that preflights are answered
     # and even 401/429 replies carry CORS headers the widget can read.
@@ -107,6 +142,27 @@ def create_app(
         endpoint = str(request.base_url).rstrip("/")
         page = (STATIC / "demo.html").read_text().replace("{{ENDPOINT}}", html.escape(endpoint))
         return HTMLResponse(page)
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui() -> HTMLResponse:
+        """Swagger UI, its script and style served by this server (no CDN)."""
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="Quarry API",
+            swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{DOCS_ASSETS}/favicon-32x32.png",
+        )
+
+    @app.get(DOCS_ASSETS + "/{name}", include_in_schema=False)
+    def swagger_asset(name: str) -> FileResponse:
+        if name not in _SWAGGER_FILES:
+            raise DocumentNotFound(name)
+        return FileResponse(
+            swagger_assets() / name,
+            media_type=_SWAGGER_FILES[name],
+            headers={"Cache-Control": "public, max-age=86400"},
+        )
 
     @app.get("/widget.js", include_in_schema=False)
     def widget() -> FileResponse:
@@ -135,10 +191,9 @@ def create_app(
         )
 
     @app.post("/ask", response_model=AskResponse, responses=_ERRORS, tags=["qa"])
-    def ask(body: AskRequest, engine: EngineDep) -> AskResponse:
+    def ask(body: AskRequest, engine: EngineDep, show: SourceView) -> AskResponse:
         """Answer a question with sentences copied from the documents, each cited by offsets."""
-        result = engine.answer(body.question, body.top_k)
-        return AskResponse.model_validate(asdict(result))
+        return answer_out(engine.answer(body.question, body.top_k), show)
 
     @app.post(
         "/ask/stream",
@@ -154,11 +209,11 @@ def create_app(
         },
         tags=["qa"],
     )
-    def ask_stream(body: AskRequest, engine: EngineDep) -> StreamingResponse:
+    def ask_stream(body: AskRequest, engine: EngineDep, show: SourceView) -> StreamingResponse:
         """Stream an answer as Server-Sent Events, for the chat widget."""
         answerer = engine.answerer()  # raises NoIndexError -> 503 before the stream starts
         return StreamingResponse(
-            stream_answer(answerer, body.question, body.top_k),
+            stream_answer(answerer, body.question, body.top_k, show),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
@@ -166,23 +221,25 @@ def create_app(
     @app.get(
         "/documents", response_model=list[DocumentSummary], responses=_ERRORS, tags=["documents"]
     )
-    def list_documents(engine: EngineDep) -> list[DocumentSummary]:
+    def list_documents(engine: EngineDep, show: SourceView) -> list[DocumentSummary]:
         """Every ingested document."""
         return [
-            DocumentSummary(doc_id=d.doc_id, title=d.title, source=d.source, n_chunks=d.n_chunks)
+            DocumentSummary(
+                doc_id=d.doc_id, title=d.title, source=show(d.source), n_chunks=d.n_chunks
+            )
             for d in engine.version().documents()
         ]
 
     @app.get(
         "/documents/{doc_id}", response_model=DocumentOut, responses=_ERRORS, tags=["documents"]
     )
-    def get_document(doc_id: str, engine: EngineDep) -> DocumentOut:
+    def get_document(doc_id: str, engine: EngineDep, show: SourceView) -> DocumentOut:
         """One document's stored text: citations' offsets index into ``text``."""
         d = engine.version().document(doc_id)
         return DocumentOut(
             doc_id=d.doc_id,
             title=d.title,
-            source=d.source,
+            source=show(d.source),
             text=d.text,
             n_chunks=d.n_chunks,
             pages=d.pages,

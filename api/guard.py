@@ -14,11 +14,11 @@ PUBLIC = {
     "/healthz",
     "/readyz",
     "/docs",
-    "/redoc",
     "/openapi.json",
-    "/docs/oauth2-redirect",
 }
+PUBLIC_PREFIXES = ("/docs-assets/",)
 UPLOAD_PATH = "/admin/documents"
+ROLE = "quarry_role"
 
 
 class Guard:
@@ -29,17 +29,26 @@ class Guard:
         self.buckets = TokenBuckets(settings.rate_limit_per_minute, settings.rate_limit_burst)
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or scope["path"] in PUBLIC or scope["method"] == "OPTIONS":
+        path = scope.get("path", "")
+        if (
+            scope["type"] != "http"
+            or path in PUBLIC
+            or path.startswith(PUBLIC_PREFIXES)
+            or scope["method"] == "OPTIONS"
+        ):
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         key = headers.get(HEADER) or _bearer(headers.get("authorization", ""))
         client = (scope.get("client") or ("unknown", 0))[0]
 
-        denied = self._authorize(scope["path"], key, headers.get("origin"))
+        role = self.ring.role(key, headers.get("origin")) if self.ring.enabled and key else None
+        denied = self._authorize(scope["path"], key, role)
         if denied:
             await _reply(send, *denied)
             return
+        # Routes read the caller's role: only admin keys see full server paths of sources.
+        scope.setdefault("state", {})[ROLE] = role
         waits = [self.buckets.take(f"ip:{client}")]
         if key:
             waits.append(self.buckets.take(f"key:{hash_key(key)}"))
@@ -63,7 +72,7 @@ class Guard:
             return
         await self.app(scope, _limited(receive, limit), send)
 
-    def _authorize(self, path: str, key: str | None, origin: str | None) -> tuple[int, str] | None:
+    def _authorize(self, path: str, key: str | None, role: str | None) -> tuple[int, str] | None:
         admin_path = path.startswith("/admin")
         if not self.ring.enabled:
             return None  # open mode: `quarry serve` only allows it on loopback
@@ -71,7 +80,6 @@ class Guard:
             return (403, "no admin keys are configured; admin endpoints are disabled")
         if not key:
             return (401, "missing API key: send it in the X-API-Key header")
-        role = self.ring.role(key, origin)
         if role == "wrong-origin":
             return (403, "this widget key is not allowed from this origin")
         if role is None:

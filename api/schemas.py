@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field, field_validator
 
-MAX_QUESTION_CHARS = 2000
+from qa.question import MAX_QUESTION_CHARS, check_question
 
 
 class AskRequest(BaseModel):
@@ -16,10 +16,7 @@ class AskRequest(BaseModel):
     @field_validator("question")
     @classmethod
     def not_blank(cls, value: str) -> str:
-        value = value.strip()
-        if not value:
-            raise ValueError("question must not be empty or whitespace")
-        return value
+        return check_question(value)
 
 
 class CitationOut(BaseModel):
@@ -63,6 +60,9 @@ class ClaimOut(BaseModel):
     title: str
     char_start: int
     char_end: int
+    value: str | None = Field(
+        None, description="The value this source gives (e.g. '$62 billion'); null for stance."
+    )
 
 
 class ConflictOut(BaseModel):

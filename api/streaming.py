@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from typing import Any
 
 from api.schemas import AskResponse
-from qa.answer import Answerer
+from qa.answer import Answer, Answerer
 from quarry.errors import QuarryError
 
 log = logging.getLogger("quarry.api")
@@ -19,13 +19,23 @@ def sse(event: str, data: Any) -> str:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
-def stream_answer(answerer: Answerer, question: str, top_k: int) -> Iterator[str]:
+def answer_out(answer: Answer, show_source: Callable[[str], str]) -> AskResponse:
+    """The response body of an answer, each citation's source shown as this caller may see it."""
+    body = AskResponse.model_validate(asdict(answer))
+    for citation in body.citations:
+        citation.source = show_source(citation.source)
+    return body
+
+
+def stream_answer(
+    answerer: Answerer, question: str, top_k: int, show_source: Callable[[str], str]
+) -> Iterator[str]:
     """Yield the SSE events of one answer; errors become an ``error`` event, never a traceback."""
     try:
         retrieval = answerer.retrieve(question, top_k)
         yield sse("retrieval", {"passages": [asdict(p) for p in retrieval.passages]})
         answer = answerer.compose(retrieval)
-        body = AskResponse.model_validate(asdict(answer)).model_dump()
+        body = answer_out(answer, show_source).model_dump()
         if answer.abstained:
             yield sse("abstained", {"answer": answer.answer})
         for citation in body["citations"]:

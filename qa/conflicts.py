@@ -35,11 +35,27 @@ _QUANTITY_QUESTION = re.compile(
 
 @dataclass(frozen=True)
 class Claim:
+    """One side of a disagreement: a sentence of one document, and the value it gives."""
+
     text: str
     doc_id: str
     title: str
     char_start: int
     char_end: int
+    value: str | None = None  # the differing figure as written ("$62 billion"); None for stance
+
+
+_FIGURE_AS_WRITTEN = re.compile(
+    r"(?:US)?\$?\s?\d[\d,]*(?:\.\d+)?(?:\s*(?:to|-|–)\s*\$?\d[\d,]*(?:\.\d+)?)?"
+    r"\s*(?:thousand|million|billion|trillion|percent|per cent|%)",
+    re.IGNORECASE,
+)
+
+
+def figure_as_written(text: str) -> str | None:
+    """The first money or percentage figure of ``text``, exactly as it is written there."""
+    match = _FIGURE_AS_WRITTEN.search(text)
+    return match.group(0).strip() if match else None
 
 
 @dataclass(frozen=True)
@@ -58,6 +74,7 @@ def _conflict(question: str, sides: list[ScoredSentence], kind: str) -> Conflict
             s.candidate.hit.title,
             s.candidate.char_start,
             s.candidate.char_end,
+            figure_as_written(s.candidate.text) if kind == "figures" else None,
         )
         for s in sides
     ]

@@ -33,8 +33,9 @@ def test_gold_set_gate_passes_and_is_deterministic(seed_engine, gold):
     second = run_eval(InProcessClient(seed_engine), gold, progress=False)
     assert first["metrics"] == second["metrics"]
     assert [q["answer"] for q in first["questions"]] == [q["answer"] for q in second["questions"]]
-    regressions = compare(first["metrics"], json.loads(BASELINE.read_text()))
-    write_reports(first, ARTIFACTS / "eval", regressions)
+    baseline = json.loads(BASELINE.read_text())
+    regressions = compare(first["metrics"], baseline)
+    write_reports(first, ARTIFACTS / "eval", regressions, baseline)
     assert first["metrics"]["groundedness"] == 1.0
     assert regressions == [], regressions
 

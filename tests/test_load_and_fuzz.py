@@ -74,6 +74,49 @@ def test_eval_over_http_matches_in_process(live, seed_engine):
     assert over_http["metrics"] == in_process["metrics"]
 
 
+def test_eval_over_http_waits_out_the_default_rate_limit(tmp_path, seed_settings):
+    """A server with tight limits (burst 3) answers 429s; the eval honours Retry-After."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(seed_settings.data_dir, data_dir)
+    port = free_port()
+    env = {
+        "QUARRY_DATA_DIR": str(data_dir),
+        "QUARRY_RATE_LIMIT_PER_MINUTE": "600",
+        "QUARRY_RATE_LIMIT_BURST": "3",
+    }
+    proc = start_server(env, port)
+    try:
+        gold = tmp_path / "gold.jsonl"
+        lines = (ARTIFACTS.parent / "eval" / "data" / "gold.jsonl").read_text().split("\n")
+        gold.write_text("\n".join(lines[:4]) + "\n")
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "quarry.cli",
+                "eval",
+                "--url",
+                f"http://127.0.0.1:{port}",
+                "--gold",
+                str(gold),
+                "--baseline",
+                str(tmp_path / "no-baseline.json"),
+                "--out",
+                str(tmp_path / "reports"),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+    assert out.returncode == 0, out.stderr
+    assert "rate limit" in out.stdout and "gate passed" in out.stdout
+    report = json.loads((tmp_path / "reports" / "report.json").read_text())
+    assert report["metrics"]["questions"] == 4
+
+
 def test_load_has_no_server_errors(live):
     result = asyncio.run(run_load(live["url"], clients=6, seconds=6, headers=live["headers"]))
     summary = result.summary()

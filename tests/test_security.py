@@ -80,6 +80,23 @@ def test_keys_and_origins(data_dir, real_embedder):
         assert c.get("/healthz").status_code == 200  # probes stay open
 
 
+def test_only_admin_keys_see_server_paths(data_dir, real_embedder, seed_settings):
+    from tests.conftest import CORPUS
+
+    with make_client(data_dir, real_embedder, corpus_dir=CORPUS) as c:
+        q = {"question": "Who is the spokesman of China's Foreign Ministry?"}
+        widget = {"X-API-Key": WIDGET, "Origin": SITE}
+        admin = {"X-API-Key": ADMIN}
+        cited = c.post("/ask", json=q, headers=widget).json()["citations"]
+        assert cited and all(x["source"] == f"{x['doc_id']}.txt" for x in cited)
+        listed = c.get("/documents", headers=widget).json()
+        assert all(not d["source"].startswith("/") for d in listed)
+        one = c.get(f"/documents/{listed[0]['doc_id']}", headers=widget).json()
+        assert one["source"] == f"{listed[0]['doc_id']}.txt"
+        full = c.get("/documents", headers=admin).json()
+        assert all(d["source"].startswith(str(CORPUS.resolve())) for d in full)
+
+
 def test_rate_limit_gives_429_with_retry_after(data_dir, real_embedder):
     with make_client(data_dir, real_embedder, rate_limit_per_minute=60, rate_limit_burst=3) as c:
         h = {"X-API-Key": ADMIN}

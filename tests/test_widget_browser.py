@@ -105,8 +105,20 @@ def test_answer_streams_in_and_citation_opens_the_quote(page, server):
     mark = page.locator(".source mark")
     mark.wait_for()
     assert mark.inner_text() == api["citations"][0]["quote"]
-    assert api["citations"][0]["doc_id"] in page.locator(".source .meta").inner_text()
+    # The panel's fixed header names the document by title, with a close button.
+    assert page.locator(".source h3").inner_text() == api["citations"][0]["title"]
+    assert page.locator(".source .meta").inner_text().startswith("Source 1")
+    head = page.locator(".src-head").bounding_box()
+    page.locator(".src-body").evaluate("b => { b.scrollTop = b.scrollHeight; }")
+    assert page.locator(".src-head").bounding_box() == head  # the header does not scroll away
     page.screenshot(path=str(SHOTS / "citation.png"))
+    # Citation chips: 14 px text on a target of at least 24 x 24 px.
+    chip = last.locator("sup button").first
+    box = chip.bounding_box()
+    assert box["width"] >= 24 and box["height"] >= 24
+    assert chip.evaluate("b => getComputedStyle(b).fontSize") == "14px"
+    page.locator(".src-close").click()
+    assert page.locator(".source").is_hidden()
     # Host page CSS (hotpink buttons, letter-spacing) does not reach inside the widget.
     color = page.locator(".launcher").evaluate("b => getComputedStyle(b).backgroundColor")
     assert color == "rgb(29, 78, 216)"
@@ -127,12 +139,28 @@ def test_stream_sends_retrieval_then_sentences_then_done(server):
     assert "sentence" in events and events.index("citations") == len(events) - 2
 
 
-def test_conflict_note_lists_each_side(page):
+def test_conflict_shows_the_values_side_by_side(page):
     last = ask(page, "How much has China invested in CPEC?")
+    # The top of the new (long) answer is in view, not the end of its disagreement box.
+    in_view = last.evaluate(
+        "m => { const log = m.parentNode.getBoundingClientRect();"
+        " const r = m.getBoundingClientRect();"
+        " return r.top >= log.top - 1 && r.top < log.bottom; }"
+    )
+    assert in_view
     note = last.locator(".conflict")
     assert "Sources disagree" in note.inner_text()
-    assert note.locator("li").count() >= 2
+    sides = note.locator(".side")
+    assert sides.count() >= 2
+    values = [sides.nth(i).locator(".value").inner_text() for i in range(sides.count())]
+    assert len(set(values)) >= 2 and all("billion" in v for v in values)
+    boxes = [sides.nth(i).bounding_box() for i in range(2)]
+    assert boxes[0]["y"] == boxes[1]["y"] and boxes[0]["x"] < boxes[1]["x"]  # side by side
     page.screenshot(path=str(SHOTS / "conflict.png"))
+    sides.nth(1).locator("button").click()
+    page.locator(".source mark").wait_for()
+    assert values[1] in page.locator(".source mark").inner_text()
+    page.locator(".src-close").click()
 
 
 def test_abstention_is_shown_as_such(page):
@@ -189,6 +217,62 @@ def test_narrow_screen_is_readable(browser, server):
     context.close()
 
 
+def test_api_docs_render_with_the_network_cut_off(browser, server):
+    """Swagger UI's script and style come from this server; anything else is blocked."""
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    blocked = []
+
+    def only_loopback(route):
+        if route.request.url.startswith(server["url"]):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_loopback)
+    pg = context.new_page()
+    pg.goto(server["url"] + "/docs")
+    pg.locator(".swagger-ui .info .title").wait_for(timeout=30_000)
+    assert "Quarry" in pg.locator(".swagger-ui .info .title").inner_text()
+    pg.locator(".opblock-summary-path", has_text="/ask/stream").first.wait_for()
+    assert pg.locator(".opblock").count() >= 8
+    assert blocked == []
+    pg.screenshot(path=str(SHOTS / "api-docs-offline.png"))
+    context.close()
+
+
+def test_eval_report_leads_with_the_gate_and_the_failures(browser, seed_engine, tmp_path):
+    """A real (short) eval run against a baseline it misses: the report shows why, at the top."""
+    from eval.report import write_reports
+    from eval.runner import InProcessClient, compare, load_gold, run_eval
+
+    gold = [q for q in load_gold() if q.type in ("unanswerable", "paraphrase")]
+    report = run_eval(InProcessClient(seed_engine), gold, progress=False)
+    report["run"] = {"date": "today", "commit": "abc1234", "target": "in-process", "gold": "x"}
+    baseline = {"tolerance": 0.02, "metrics": {"accuracy": 1.01, "groundedness": 1.0}}
+    regressions = compare(report["metrics"], baseline)
+    out = tmp_path / "report"
+    write_reports(report, out, regressions, baseline)
+    context = browser.new_context(viewport={"width": 1300, "height": 900})
+    pg = context.new_page()
+    pg.goto((out / "report.html").as_uri())
+    gate = pg.locator("#gate")
+    assert gate.inner_text().startswith("GATE FAILED")
+    assert gate.evaluate("g => getComputedStyle(g).backgroundColor") == "rgb(185, 28, 28)"
+    assert gate.bounding_box()["y"] < 100  # the verdict is the first thing on the page
+    assert "accuracy regressed" in gate.inner_text()
+    assert "commit abc1234" in pg.locator(".run").inner_text()
+    deltas = pg.locator("td.down")
+    assert deltas.count() >= 1 and deltas.first.inner_text().startswith("-")
+    rows = pg.locator("tr.fail, tr.pass")
+    results = [rows.nth(i).locator("td").first.inner_text() for i in range(rows.count())]
+    assert results[0] == "FAIL" and results == sorted(results)  # every FAIL before any pass
+    assert pg.locator("svg text", has_text="k (passages retrieved)").count() == 1
+    assert pg.locator("svg text", has_text="recall").count() >= 1
+    pg.screenshot(path=str(SHOTS / "eval-report.png"), full_page=False)
+    context.close()
+
+
 def test_pdf_citation_shows_its_page(page, server, real_embedder, tmp_path):
     from fpdf import FPDF
 
@@ -208,6 +292,7 @@ def test_pdf_citation_shows_its_page(page, server, real_embedder, tmp_path):
     last.locator("sup button").first.click()
     page.locator(".source mark").wait_for()
     assert "page 2" in page.locator(".source .meta").inner_text()
+    assert page.locator(".source h3").inner_text() != "heron_report"  # a title, not an id
 
 
 def test_document_html_is_rendered_inert(page, server, real_embedder, tmp_path):

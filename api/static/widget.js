@@ -38,21 +38,34 @@
     "header h2{flex:1;margin:0;font-size:15px}",
     "header button{background:transparent;border:1px solid rgba(255,255,255,.6);color:#fff;border-radius:6px;",
     "padding:2px 8px;font:inherit;cursor:pointer}",
-    ".log{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:10px}",
+    ".log{position:relative;flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:10px}",
     ".msg{padding:8px 10px;border-radius:10px;max-width:92%;white-space:pre-wrap;overflow-wrap:anywhere}",
     ".user{align-self:flex-end;background:#dbeafe}",
     ".bot{align-self:flex-start;background:#f6f8fa;border:1px solid #e5e7eb}",
     ".abstained{background:#fff7ed;border-color:#fed7aa}",
     ".error{background:#fef2f2;border-color:#fecaca;color:#991b1b}",
     ".progress{color:#57606a;font-style:italic}",
-    "sup button{border:0;background:#1d4ed8;color:#fff;border-radius:4px;font-size:11px;padding:0 4px;",
-    "margin:0 2px;cursor:pointer}",
-    ".conflict{margin-top:8px;padding:6px 8px;border-left:3px solid #d97706;background:#fffbeb}",
-    ".conflict strong{display:block}",
-    ".conflict li{margin:4px 0}",
-    ".source{border-top:1px solid #d0d7de;max-height:45%;overflow-y:auto;padding:10px 12px;background:#fafafa}",
-    ".source h3{margin:0 0 4px;font-size:14px}",
-    ".source .meta{color:#57606a;font-size:12px;margin-bottom:6px}",
+    // Citation chips: 14 px text on a target of at least 24 x 24 px.
+    "sup{vertical-align:baseline;font-size:inherit;line-height:1}",
+    "sup button{border:0;background:#1d4ed8;color:#fff;border-radius:6px;font:600 14px/24px system-ui,sans-serif;",
+    "min-width:24px;min-height:24px;padding:0 6px;margin:0 2px;cursor:pointer;vertical-align:middle}",
+    ".conflict{margin-top:8px;padding:6px 8px;border-left:3px solid #d97706;background:#fffbeb;white-space:normal}",
+    ".conflict strong{display:block;margin-bottom:4px}",
+    ".sides{display:grid;grid-template-columns:repeat(auto-fit,minmax(110px,1fr));gap:6px}",
+    ".side{background:#fff;border:1px solid #fcd34d;border-radius:8px;padding:6px 8px}",
+    ".side .value{display:block;font-size:16px;font-weight:700;color:#92400e}",
+    ".side .quote{display:block;font-size:13px}",
+    ".side .from{display:block;color:#57606a;font-size:12px;margin-top:2px}",
+    ".side button{margin-top:4px;border:1px solid #d97706;background:#fff;color:#92400e;border-radius:6px;",
+    "font:14px system-ui,sans-serif;min-height:24px;padding:0 8px;cursor:pointer}",
+    ".source{display:flex;flex-direction:column;border-top:1px solid #d0d7de;max-height:45%;background:#fafafa}",
+    ".src-head{display:flex;align-items:flex-start;gap:8px;padding:8px 12px;border-bottom:1px solid #e5e7eb;background:#f3f4f6}",
+    ".src-head .titles{flex:1;min-width:0}",
+    ".source h3{margin:0;font-size:14px}",
+    ".source .meta{color:#57606a;font-size:12px}",
+    ".src-head button{border:1px solid #d0d7de;background:#fff;border-radius:6px;font:16px/1 system-ui,sans-serif;",
+    "min-width:28px;min-height:28px;cursor:pointer}",
+    ".src-body{position:relative;overflow-y:auto;padding:8px 12px}",
     ".source .text{white-space:pre-wrap;overflow-wrap:anywhere}",
     "mark{background:#fde68a;padding:0 1px}",
     "form{display:flex;gap:6px;padding:8px;border-top:1px solid #d0d7de}",
@@ -127,6 +140,13 @@
     log.scrollTop = log.scrollHeight;
   }
 
+  // Keep the top of an answer in view: scroll down to it, never past its first line.
+  function reveal(node) {
+    var question = node.previousSibling;
+    var top = question && question.offsetTop > node.offsetTop - 80 ? question.offsetTop : node.offsetTop;
+    log.scrollTop = Math.min(log.scrollHeight, Math.max(0, top - 8));
+  }
+
   function citeButton(c) {
     var sup = el("sup");
     var b = el("button", { type: "button", "aria-label": "Source " + c.n + ": " + c.title }, String(c.n));
@@ -153,29 +173,36 @@
       else node.appendChild(document.createTextNode("[" + parts[i] + "]"));
     }
     (body.conflicts || []).forEach(function (conflict) {
+      // Each side in its own column: the value it gives (or its words), its source, a link.
       var box = el("div", { class: "conflict", role: "note" });
-      box.appendChild(el("strong", null, "Sources disagree"));
-      var list = el("ul");
+      box.appendChild(el("strong", null, conflict.kind === "stance" ? "Sources disagree on this reading" : "Sources disagree"));
+      var sides = el("div", { class: "sides" });
       conflict.claims.forEach(function (claim) {
-        var li = el("li");
-        li.appendChild(document.createTextNode(claim.title + ": “" + claim.text + "”"));
-        var c = { n: "↗", doc_id: claim.doc_id, title: claim.title, char_start: claim.char_start,
+        var side = el("div", { class: "side" });
+        if (claim.value) side.appendChild(el("span", { class: "value" }, claim.value));
+        else side.appendChild(el("span", { class: "quote" }, "“" + shorten(claim.text, 140) + "”"));
+        side.appendChild(el("span", { class: "from" }, claim.title));
+        var c = { n: "", doc_id: claim.doc_id, title: claim.title, char_start: claim.char_start,
                   char_end: claim.char_end, page: null };
-        var b = el("button", { type: "button", "aria-label": "Open claim from " + claim.title }, "open");
+        var b = el("button", { type: "button", "aria-label": "Open the passage from " + claim.title }, "Open source");
         b.addEventListener("click", function () { openSource(c); });
-        var sup = el("sup"); sup.appendChild(b); li.appendChild(sup);
-        list.appendChild(li);
+        side.appendChild(b);
+        sides.appendChild(side);
       });
-      box.appendChild(list);
+      box.appendChild(sides);
       node.appendChild(box);
     });
+  }
+
+  function shorten(text, n) {
+    return text.length <= n ? text : text.slice(0, n - 1).replace(/\s+\S*$/, "") + "…";
   }
 
   function addBot(body) {
     var node = el("div", { class: "msg bot" });
     renderAnswer(node, body);
     log.appendChild(node);
-    log.scrollTop = log.scrollHeight;
+    reveal(node);
   }
 
   function addError(text) {
@@ -209,31 +236,48 @@
     return docs[docId];
   }
 
+  // A fixed header (title, page, close button) over the scrolling text.
+  function sourceFrame(titleText, metaText) {
+    source.textContent = "";
+    var head = el("div", { class: "src-head" });
+    var titles = el("div", { class: "titles" });
+    titles.appendChild(el("h3", null, titleText));
+    titles.appendChild(el("div", { class: "meta" }, metaText));
+    head.appendChild(titles);
+    var close = el("button", { type: "button", class: "src-close", "aria-label": "Close the source" }, "×");
+    close.addEventListener("click", closeSource);
+    head.appendChild(close);
+    var body = el("div", { class: "src-body" });
+    source.appendChild(head);
+    source.appendChild(body);
+    return body;
+  }
+
+  function closeSource() {
+    source.classList.add("hidden");
+    input.focus();
+  }
+
   function openSource(c) {
     source.classList.remove("hidden");
-    source.textContent = "";
-    source.appendChild(el("h3", null, c.title));
-    source.appendChild(el("div", { class: "meta" }, "Loading…"));
+    sourceFrame(c.title, "Loading…");
     fetchDoc(c.doc_id).then(function (doc) {
-      source.textContent = "";
-      source.appendChild(el("h3", null, doc.title));
-      var meta = "Source " + c.n + " · " + doc.doc_id + " · characters " + c.char_start + "–" + c.char_end;
       var page = c.page;
       if (page == null && doc.pages) doc.pages.forEach(function (p) { if (p[1] <= c.char_start && c.char_start < p[2]) page = p[0]; });
-      if (page != null) meta += " · page " + page;
-      source.appendChild(el("div", { class: "meta" }, meta));
+      var meta = (c.n ? "Source " + c.n : "Cited passage") + (page != null ? " · page " + page : "");
+      var body = sourceFrame(doc.title, meta);
+      body.title = doc.doc_id + ", characters " + c.char_start + "–" + c.char_end;
       var text = el("div", { class: "text" });
       var from = Math.max(0, c.char_start - 400), to = Math.min(doc.text.length, c.char_end + 400);
       text.appendChild(document.createTextNode((from > 0 ? "…" : "") + doc.text.slice(from, c.char_start)));
       var mark = el("mark", null, doc.text.slice(c.char_start, c.char_end));
       text.appendChild(mark);
       text.appendChild(document.createTextNode(doc.text.slice(c.char_end, to) + (to < doc.text.length ? "…" : "")));
-      source.appendChild(text);
-      mark.scrollIntoView({ block: "nearest" });
+      body.appendChild(text);
+      body.scrollTop = Math.max(0, mark.offsetTop - 24);
       source.focus();
     }).catch(function () {
-      source.textContent = "";
-      source.appendChild(el("div", { class: "meta" }, "Could not load the source document."));
+      sourceFrame(c.title, "Could not load the source document.");
     });
   }
 
@@ -310,8 +354,9 @@
           } else if (name === "error") {
             finished = true;
             fail("Sorry, the answer could not be completed: " + data.detail + ".");
+            return;
           }
-          log.scrollTop = log.scrollHeight;
+          reveal(node);
         }
         function pump() {
           return reader.read().then(function (chunk) {
@@ -353,7 +398,7 @@
   });
   root.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
-    if (!source.classList.contains("hidden")) { source.classList.add("hidden"); input.focus(); }
+    if (!source.classList.contains("hidden")) closeSource();
     else setOpen(false);
   });
 
