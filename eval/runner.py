@@ -23,8 +23,9 @@ class GoldQuestion:
     type: str
     question: str
     answers: list[str]
-    evidence: list[dict[str, str]]
+    evidence: list[dict[str, str]] = field(default_factory=list)
     conflict_docs: list[str] = field(default_factory=list)
+    false_answers: list[str] = field(default_factory=list)
 
     @property
     def answerable(self) -> bool:
@@ -137,7 +138,12 @@ def score_question(
         if q.answerable
         else answer["abstained"]
     )
+    claims = [claim for conflict in answer.get("conflicts", []) for claim in conflict["claims"]]
+    # Claims are quoted sentences too: their offsets must hold their text.
+    sentences += [(c["text"], texts(c["doc_id"])[c["char_start"] : c["char_end"]]) for c in claims]
     grounded = m.grounded_share(sentences) if in_answer else 0.0
+    shown = [c["quote"] for c in cites] + [c["text"] for c in claims]
+    raised = bool(answer.get("conflicts"))
     record = {
         "id": q.id,
         "type": q.type,
@@ -155,13 +161,26 @@ def score_question(
         "n_sentences": len(sentences),
         "citation_hits": sum(any(m.overlaps(s, e) for e in evidence) for s in _spans(cites)),
         "latency_ms": round(latency_ms, 2),
+        "conflict_raised": raised,
     }
-    if q.answerable:
+    if q.answerable and evidence:
         record.update({f"recall@{k}": m.recall_at_k(retrieved, evidence, k) for k in RECALL_KS})
         record["rr"] = m.reciprocal_rank(retrieved, evidence)
         record["ndcg@10"] = m.ndcg_at_k(retrieved, evidence, 10)
-    if q.type == "conflict":
+    if q.type == "conflict" and q.conflict_docs:
         record["conflict_covered"] = set(q.conflict_docs) <= cited_docs
+    if q.false_answers:
+        true_shown = any(m.contains_answer(text, q.answers) for text in shown)
+        false_shown = any(m.contains_answer(text, q.false_answers) for text in shown)
+        # Both sides shown, each in a cited sentence or a conflict claim, with the warning raised.
+        record["both_sides"] = raised and true_shown and false_shown
+        # Misled: the false answer stated with no warning and without the true one beside it.
+        record["misled"] = (
+            not answer["abstained"]
+            and not raised
+            and m.contains_answer(answer["answer"], q.false_answers)
+            and not m.contains_answer(answer["answer"], q.answers)
+        )
     record["pass"] = bool(correct and grounded == 1.0)
     return record
 
@@ -170,14 +189,17 @@ def aggregate(records: list[dict[str, Any]]) -> dict[str, float]:
     """Metrics over a set of question records (absent kinds are left out)."""
     out: dict[str, float] = {"questions": len(records)}
     answerable = [r for r in records if r["type"] != "unanswerable"]
-    if answerable:
+    with_evidence = [r for r in answerable if "rr" in r]
+    if with_evidence:
         for key in [*(f"recall@{k}" for k in RECALL_KS), "ndcg@10"]:
-            out[key] = _mean(r[key] for r in answerable)
-        out["mrr"] = _mean(r["rr"] for r in answerable)
+            out[key] = _mean(r[key] for r in with_evidence)
+        out["mrr"] = _mean(r["rr"] for r in with_evidence)
+    if answerable:
         out["accuracy"] = _mean(float(r["correct"]) for r in answerable)
-        n_cites = sum(len(r["citations"]) for r in answerable)
+        out["abstain_rate_answerable"] = _mean(float(r["abstained"]) for r in answerable)
+        n_cites = sum(len(r["citations"]) for r in with_evidence)
         if n_cites:
-            out["citation_precision"] = sum(r["citation_hits"] for r in answerable) / n_cites
+            out["citation_precision"] = sum(r["citation_hits"] for r in with_evidence) / n_cites
     n_sent = sum(r["n_sentences"] for r in records)
     out["groundedness"] = (
         sum(r["grounded"] * r["n_sentences"] for r in records) / n_sent if n_sent else 1.0
@@ -186,9 +208,18 @@ def aggregate(records: list[dict[str, Any]]) -> dict[str, float]:
     if any(should):
         p, rec = m.precision_recall([r["abstained"] for r in records], should)
         out["abstention_precision"], out["abstention_recall"] = p, rec
+    plain = [r for r in answerable if r["type"] != "conflict"]
+    if plain:
+        out["false_conflict_alarms"] = _mean(float(r["conflict_raised"]) for r in plain)
+    sided = [r for r in records if "both_sides" in r]
+    if sided:
+        out["conflict_both_sides"] = _mean(float(r["both_sides"]) for r in sided)
+        out["misled"] = _mean(float(r["misled"]) for r in sided)
     conflict = [r for r in records if r["type"] == "conflict"]
     if conflict:
-        out["conflict_coverage"] = _mean(float(r["conflict_covered"]) for r in conflict)
+        covered = [r for r in conflict if "conflict_covered" in r]
+        if covered:
+            out["conflict_coverage"] = _mean(float(r["conflict_covered"]) for r in covered)
         p, rec = m.precision_recall(
             [bool(r["conflicts"]) for r in records], [r["type"] == "conflict" for r in records]
         )
@@ -249,14 +280,20 @@ GATED = (
     "conflict_coverage",
     "conflict_precision",
     "conflict_recall",
+    "conflict_both_sides",
+    "misled",
+    "false_conflict_alarms",
+    "abstain_rate_answerable",
 )
+LOWER_IS_BETTER = {"misled", "false_conflict_alarms", "abstain_rate_answerable"}
 
 
 def compare(metrics: dict[str, float], baseline: dict[str, Any]) -> list[str]:
     """Regressions of ``metrics`` against ``baseline``; an empty list means the gate passes.
 
-    Every gated metric may fall at most ``tolerance`` below its baseline value; groundedness must
-    always be exactly 1.0.
+    Every gated metric may fall at most ``tolerance`` below its baseline value (or rise above
+    it, for the rates where lower is better: misled, false alarms, abstaining on answerable
+    questions); groundedness must always be exactly 1.0.
     """
     tolerance = float(baseline.get("tolerance", 0.02))
     problems = []
@@ -269,6 +306,13 @@ def compare(metrics: dict[str, float], baseline: dict[str, Any]) -> list[str]:
         if key not in baseline["metrics"]:
             continue
         base = baseline["metrics"][key]
+        if key in LOWER_IS_BETTER:
+            got = metrics.get(key, 1.0)
+            if got > base + tolerance:
+                problems.append(
+                    f"{key} regressed: {got:.4f} > baseline {base:.4f} + tolerance {tolerance}"
+                )
+            continue
         got = metrics.get(key, 0.0)
         if got < base - tolerance:
             problems.append(

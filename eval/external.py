@@ -1,0 +1,89 @@
+"""The external development sets (../shared/eval-data): import, ingest, evaluate, check targets.
+
+Each set is imported into a gold set plus a corpus folder, ingested into its own index and run
+in-process. ``TARGETS`` holds the floors each set must reach (the issue's definitions).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from eval.importers import GoldSet, rgb, squad2
+
+EVAL_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "eval-data"
+
+
+@dataclass(frozen=True)
+class Target:
+    metric: str
+    floor: float
+    higher_is_better: bool = True
+
+    def met(self, metrics: dict[str, float]) -> bool:
+        value = metrics.get(self.metric)
+        if value is None:
+            return False
+        return value >= self.floor if self.higher_is_better else value <= self.floor
+
+    def __str__(self) -> str:
+        return f"{self.metric} {'>=' if self.higher_is_better else '<='} {self.floor}"
+
+
+SETS: dict[str, Callable[[Path], GoldSet]] = {
+    "rgb-true": lambda root: rgb(root / "rgb-fact-dev" / "en_fact_dev.jsonl", "true"),
+    "rgb-conflict": lambda root: rgb(root / "rgb-fact-dev" / "en_fact_dev.jsonl", "conflict"),
+    "rgb-noise": lambda root: rgb(root / "rgb-fact-dev" / "en_fact_dev.jsonl", "noise"),
+    "squad2-complexity": lambda root: squad2(root / "squad2-complexity" / "squad2-complexity.json"),
+}
+TARGETS: dict[str, list[Target]] = {
+    "rgb-true": [
+        Target("accuracy", 0.75),
+        Target("abstain_rate_answerable", 0.10, False),
+        Target("false_conflict_alarms", 0.05, False),
+    ],
+    "rgb-conflict": [Target("conflict_both_sides", 0.80), Target("misled", 0.05, False)],
+    "rgb-noise": [Target("abstention_recall", 0.60)],
+    "squad2-complexity": [
+        Target("accuracy", 0.85),
+        Target("abstain_rate_answerable", 0.10, False),
+        Target("abstention_recall", 0.30),
+    ],
+}
+
+
+def available(root: Path = EVAL_DATA) -> bool:
+    return (root / "rgb-fact-dev").is_dir() and (root / "squad2-complexity").is_dir()
+
+
+def run_set(
+    name: str, work: Path, engine_for: Callable[[Path], Any], root: Path = EVAL_DATA
+) -> dict[str, Any]:
+    """Import set ``name`` into ``work/name``, ingest it, and return its eval report.
+
+    ``engine_for(data_dir)`` returns the Engine to ask (after the corpus is ingested there).
+    """
+    from eval.runner import InProcessClient, load_gold, run_eval
+    from index.writer import IndexWriter
+    from ingest.chunker import SentenceChunker
+
+    folder = work / name
+    corpus, gold = SETS[name](root).write(folder)
+    engine = engine_for(folder / "index")
+    writer = IndexWriter(
+        folder / "index",
+        engine.embedder,
+        SentenceChunker(engine.settings.chunk_size, engine.settings.chunk_overlap),
+        progress=False,
+        batch_size=engine.settings.embed_batch_size,
+    )
+    loaded = writer.load([corpus])
+    writer.apply(loaded.documents, prune_missing=True)
+    report = run_eval(InProcessClient(engine), load_gold(gold), progress=False)
+    report["targets"] = {
+        str(t): {"value": report["metrics"].get(t.metric), "met": t.met(report["metrics"])}
+        for t in TARGETS[name]
+    }
+    return report
