@@ -9,7 +9,8 @@ from dataclasses import asdict
 from typing import Any
 
 from api.schemas import AskResponse
-from qa.answer import Answer, Answerer
+from qa.answer import Answerer
+from qa.types import Answer
 from quarry.errors import QuarryError
 
 log = logging.getLogger("quarry.api")

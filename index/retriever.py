@@ -12,6 +12,7 @@ from index.embedders import Embedder
 from index.lexical import term_set
 from index.store import IndexVersion
 from ingest.chunker import Chunk
+from ingest.slots import differ_in_value
 
 Mode = Literal["dense", "lexical", "hybrid"]
 
@@ -21,7 +22,8 @@ class Hit:
     """A retrieved chunk. ``score`` orders hits; the parts say where it came from.
 
     ``duplicates`` are near-identical chunks of other documents (the same text published twice),
-    grouped under this hit instead of repeated as hits of their own.
+    grouped under this hit instead of repeated as hits of their own. Chunks that differ in a
+    value (a name, date, number or place) are never grouped: that is a disagreement to show.
     """
 
     chunk: Chunk
@@ -116,7 +118,10 @@ class Retriever:
                 (
                     i
                     for i, t in enumerate(terms)
-                    if jaccard(words, t) >= NEAR_DUPLICATE and hits[i].chunk.doc_id != chunk.doc_id
+                    if jaccard(words, t) >= NEAR_DUPLICATE
+                    and hits[i].chunk.doc_id != chunk.doc_id
+                    # the same story with another name, date or figure is a disagreement
+                    and not differ_in_value(hits[i].chunk.text, chunk.text)
                 ),
                 None,
             )

@@ -1,5 +1,7 @@
 """Answering stage: question -> retrieved passages -> extractive answer with verified citations."""
 
-from qa.answer import Answer, Answerer, Citation, Passage
+from qa.answer import Answerer
+from qa.policy import AnswerPolicy
+from qa.types import Answer, Citation, Passage
 
-__all__ = ["Answer", "Answerer", "Citation", "Passage"]
+__all__ = ["Answer", "AnswerPolicy", "Answerer", "Citation", "Passage"]

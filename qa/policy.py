@@ -1,0 +1,96 @@
+"""Every tuned choice of the answer stage, in one typed, frozen object passed into it.
+
+Each field says what it was fitted on. "seed gold" is the 97-question gold set over the five
+bundled articles (``eval/data/gold.jsonl``); "external dev" is the RGB counterfactual half and the
+SQuAD 2.0 complexity article in ``../shared/eval-data`` (``python -m bench.external``). Margins on
+the embedding's cosine scale were set with all-MiniLM-L6-v2; another embedder needs them re-tuned
+(``python -m eval.calibrate`` re-fits ``abstain_threshold``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
+
+
+@dataclass(frozen=True)
+class AnswerPolicy:
+    # --- first-stage sentence scoring: semantic * cosine + (1 - semantic) * overlap + bonuses
+    semantic_weight: float = 0.7
+    """Weight of question-sentence cosine against content-word overlap (seed gold)."""
+    answer_type_bonus: float = 0.05
+    """Added when the sentence holds what the question's form asks for (seed gold)."""
+    rank_prior: float = 0.02
+    """Largest bonus for coming from a better-ranked passage (seed gold)."""
+    support_semantic: float = 0.8
+    """Weight of cosine in a sentence's support; the rest is plain word overlap (seed gold)."""
+
+    # --- choosing answer sentences without the reader
+    max_answer_sentences: int = 3
+    """Sentences chosen per answer; one more may complete it (seed gold)."""
+    extra_sentence_margin: float = 0.08
+    """A further sentence must score within this of the best (seed gold)."""
+    min_extra_base: float = 0.535
+    """...and at least this before its type bonus (seed gold)."""
+    type_margin: float = 0.15
+    """Completion may add the best other sentence of the asked type within this (seed gold)."""
+    duplicate_answer: float = 0.5
+    """Word-set Jaccard above which a further sentence repeats a chosen one (seed gold)."""
+
+    # --- the reader (cross-encoder), when on
+    reader_candidates: int = 10
+    """The first stage's best sentences the reader scores; the rest keep their order (latency:
+    ~6 ms a sentence on 2 cores)."""
+    reader_margin: float = 2.0
+    """Further answer sentences must be within this many logits of the best (external dev +
+    seed gold: 3 answers RGB 0.80 / SQuAD 0.80 but drops seed citation precision to 0.64;
+    2 answers 0.76 / 0.80 and keeps it at 0.71)."""
+    reader_abstain_logit: float = -1.0
+    """Abstain when the reader's best logit is below this (external dev + seed gold at once)."""
+    reader_confident_logit: float = 3.0
+    """At or above this the reader overrules low ``abstain_threshold`` support (same fit)."""
+
+    # --- abstention
+    abstain_threshold: float = 0.495
+    """Answers whose best support is below this abstain (seed gold, eval.calibrate)."""
+    require_asked_years: bool = True
+    """A year named in the question must be in one of the answer's candidate sentences
+    (external dev: RGB noise 0.02 -> 0.12 abstained at no cost on answerable questions)."""
+
+    # --- disagreement
+    stance_conflicts: bool = True
+    """On verdict questions, also flag documents that deny what others state (seed gold)."""
+    conflict_pool: int = 15
+    """Passages read when looking for other documents' figures or readings (seed gold)."""
+    common_term: float = 0.7
+    """A term in at least this share of passages is not distinctive (seed gold)."""
+    slot_conflict_margin: float = 4.0
+    """Two statements differing in a value are compared when both are within this many reader
+    logits of the best sentence (external dev: RGB conflict)."""
+    figure_score_margin: float = 0.25
+    """Figure conflicts read sentences within this of the best figure sentence (seed gold)."""
+    figure_same_magnitude: float = 3.0
+    """Two figures are values of one quantity within this factor (seed gold)."""
+    figure_min_overlap: float = 0.5
+    """The best figure sentence must share this much of the question's words (seed gold)."""
+    stance_min_support: float = 0.5
+    """A sentence must support an answer this well to count as a reading (seed gold)."""
+    stance_sentences: int = 5
+    """Each document's best few sentences are read for its stance (seed gold)."""
+    stance_denial_margin: float = 0.1
+    """A denial must be about as good an answer as the best sentence (seed gold)."""
+    stance_same_point: float = 0.5
+    """Cosine at which two sentences address the same point (seed gold, MiniLM)."""
+    stance_other_side: int = 3
+    """At most this many documents are cited against a denial (seed gold)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> AnswerPolicy:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+    def with_(self, **changes: Any) -> AnswerPolicy:
+        return replace(self, **changes)
