@@ -1,0 +1,45 @@
+"""The external development sets (../shared/eval-data), run as `python -m bench.external` does.
+
+Skipped, with the reason, where that folder is absent. The floors asserted are the issue's
+targets that the current answer stage meets; for the ones it does not meet yet (SQuAD accuracy
+and unanswerable abstention, RGB noise abstention) the test holds today's figures so they cannot
+silently fall (see README, "External development sets").
+"""
+
+import pytest
+
+from eval.external import EVAL_DATA, TARGETS, available, run_set
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not available(), reason=f"external development sets not found in {EVAL_DATA}"
+    ),
+]
+# Measured figures that are below the issue's targets, held so they cannot fall further.
+HELD = {
+    ("squad2-complexity", "accuracy"): 0.78,
+    ("squad2-complexity", "abstention_recall"): 0.15,
+    ("rgb-noise", "abstention_recall"): 0.12,
+}
+
+
+@pytest.fixture(scope="module")
+def engine_for(real_embedder):
+    from quarry.engine import Engine
+    from quarry.settings import Settings
+
+    return lambda data_dir: Engine(Settings(data_dir=data_dir), embedder=real_embedder)
+
+
+@pytest.mark.parametrize("name", sorted(TARGETS))
+def test_development_set(name, tmp_path, engine_for):
+    report = run_set(name, tmp_path, engine_for)
+    metrics = report["metrics"]
+    assert metrics["groundedness"] == 1.0  # conflict claims included
+    for target in TARGETS[name]:
+        held = HELD.get((name, target.metric))
+        if held is None:
+            assert target.met(metrics), (str(target), metrics)
+        else:
+            assert metrics[target.metric] >= held, (target.metric, metrics)
