@@ -6,7 +6,10 @@ configured at all).
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import re
+import unicodedata
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,12 +19,14 @@ from fastapi.responses import JSONResponse
 
 from api.jobs import Job, JobRunner
 from api.schemas import DeleteOut, ErrorOut, JobOut
+from api.text import clip
 from index.writer import IndexWriter
 from ingest.chunker import SentenceChunker
 from ingest.loaders import SUPPORTED_SUFFIXES
 from quarry.engine import Engine
 from quarry.settings import Settings
 
+log = logging.getLogger("quarry.api")
 router = APIRouter(prefix="/admin", tags=["admin"])
 _AUTH: dict[int | str, dict[str, Any]] = {c: {"model": ErrorOut} for c in (401, 403, 429)}
 
@@ -52,19 +57,69 @@ def _job_out(job: Job) -> JobOut:
 
 
 def _ingest(engine: Engine, settings: Settings, paths: list[Path], prune: bool) -> dict[str, Any]:
+    """Ingest ``paths``; every file is parsed in the limited worker, so a bad one is skipped
+    alone. Skipped files under the upload folder are deleted, so they cannot break later jobs."""
     writer = _writer(engine, settings)
     loaded = writer.load(paths)
     report = writer.apply(loaded.documents, prune_missing=prune)
-    return {
-        **asdict(report),
-        "skipped": [{"path": f.path, "reason": f.reason} for f in loaded.failures],
-    }
+    uploads = upload_dir(settings).resolve()
+    skipped = []
+    for failure in loaded.failures:
+        path = Path(failure.path)
+        removed = path.resolve().parent == uploads
+        if removed:
+            path.unlink(missing_ok=True)
+        skipped.append({"path": clip(failure.path), "reason": failure.reason, "removed": removed})
+    return {**asdict(report), "skipped": skipped}
 
 
 def _safe_name(name: str) -> str:
-    base = Path(name.replace("\\", "/")).name
+    """A readable file name: letters of any script, digits, '_', '.', '-'; nothing else."""
+    base = Path(unicodedata.normalize("NFC", name).replace("\\", "/")).name
     stem, suffix = Path(base).stem, Path(base).suffix.lower()
-    return (re.sub(r"[^A-Za-z0-9_.-]+", "-", stem).strip(".-") or "upload")[:80] + suffix
+    return (re.sub(r"[^\w.-]+", "-", stem).strip(".-_") or "upload")[:80] + suffix
+
+
+def _store(folder: Path, name: str, data: bytes, taken: set[str]) -> Path:
+    """Save an upload under a name of its own: the same name with other content gets a short
+    hash of the content, so no upload ever overwrites another."""
+    path = folder / name
+    same = path.exists() and path.read_bytes() == data
+    if (path.exists() and not same) or (name in taken and not same):
+        digest = hashlib.sha256(data).hexdigest()[:8]
+        path = folder / f"{Path(name).stem}-{digest}{Path(name).suffix}"
+    taken.add(path.name)
+    tmp = path.with_name(f".{path.name}.part")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+    return path
+
+
+def recover_uploads(engine: Engine, settings: Settings, jobs: JobRunner) -> Job | None:
+    """At start-up: files in the upload folder that the live index does not hold were left by a
+    job the server did not finish (it was killed). They are ingested now as a ``recover`` job, and
+    the log says so; files that cannot be read are reported in that job and removed."""
+    from index.writer import existing_sources
+
+    folder = upload_dir(settings)
+    if not folder.is_dir():
+        return None
+    for stale in folder.glob(".*.part"):  # a write the server never finished
+        stale.unlink(missing_ok=True)
+    known = {Path(p).resolve() for p in existing_sources(Path(settings.data_dir)).values()}
+    left = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    orphans = [p for p in left if p.resolve() not in known]
+    if not orphans:
+        return None
+    job = jobs.submit("recover", lambda: _ingest(engine, settings, orphans, prune=False))
+    log.warning(
+        "%d uploaded file(s) were never ingested (a job was interrupted): ingesting them as "
+        "job %s: %s",
+        len(orphans),
+        job.job_id,
+        ", ".join(p.name for p in orphans),
+    )
+    return job
 
 
 @router.post(
@@ -91,25 +146,19 @@ async def upload(
         if Path(name).suffix not in SUPPORTED_SUFFIXES:
             raise HTTPException(
                 415,
-                f"{f.filename}: unsupported file type; allowed: {', '.join(SUPPORTED_SUFFIXES)}",
+                f"{clip(f.filename or '')}: unsupported file type; allowed: "
+                f"{', '.join(SUPPORTED_SUFFIXES)}",
             )
         data = await f.read(settings.max_upload_bytes + 1)
         if len(data) > settings.max_upload_bytes:
             raise HTTPException(
-                413, f"{f.filename}: over the {settings.max_upload_bytes}-byte upload limit"
+                413, f"{clip(f.filename or '')}: over the {settings.max_upload_bytes}-byte limit"
             )
         staged.append((name, data))
     folder = upload_dir(settings)
     folder.mkdir(parents=True, exist_ok=True)
-    for stale in folder.glob(".*.part"):  # left by a server killed mid-upload
-        stale.unlink(missing_ok=True)
-    paths = []
-    for name, data in staged:
-        path = folder / name
-        tmp = path.with_name(f".{name}.part")
-        tmp.write_bytes(data)
-        tmp.replace(path)
-        paths.append(path)
+    taken: set[str] = set()
+    paths = [_store(folder, name, data, taken) for name, data in staged]
     return _job_out(jobs.submit("upload", lambda: _ingest(engine, settings, paths, prune=False)))
 
 
@@ -151,5 +200,5 @@ def job_status(job_id: str, state: State) -> JobOut:
     """Status of an upload or re-ingest job: queued, running, done or failed."""
     job = state[2].get(job_id)
     if job is None:
-        raise HTTPException(404, f"no job with id {job_id!r}")
+        raise HTTPException(404, f"no job with id {clip(job_id)!r}")
     return _job_out(job)

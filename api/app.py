@@ -15,6 +15,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, StreamingResponse
 
+from api.admin import recover_uploads
 from api.admin import router as admin_router
 from api.guard import ROLE, BodyTooLarge, Guard
 from api.jobs import JobRunner
@@ -29,6 +30,7 @@ from api.schemas import (
 )
 from api.security import KeyRing
 from api.streaming import answer_out, stream_answer
+from api.text import clip
 from quarry.engine import Engine
 from quarry.errors import (
     DocumentNotFound,
@@ -103,6 +105,7 @@ def create_app(
             log.warning("no index in %s yet: run `quarry ingest`", settings.data_dir)
         except QuarryError as exc:
             log.error("index not loaded: %s", exc)
+        recover_uploads(app.state.engine, settings, app.state.jobs)
         yield
         app.state.jobs.shutdown()
 
@@ -276,7 +279,8 @@ def _add_error_handlers(app: FastAPI) -> None:
                 },
             )
         if isinstance(exc, DocumentNotFound):
-            return JSONResponse(status_code=404, content={"detail": str(exc)})
+            detail = f"no document with id {clip(exc.doc_id)!r}"
+            return JSONResponse(status_code=404, content={"detail": detail})
         log.exception("internal error", exc_info=exc)
         return JSONResponse(status_code=500, content={"detail": "internal server error"})
 

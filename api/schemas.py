@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, StrictInt, field_validator
 
 from qa.question import MAX_QUESTION_CHARS, check_question
 
@@ -11,7 +11,9 @@ class AskRequest(BaseModel):
     question: str = Field(
         ..., description="The question, 1 to 2,000 characters.", max_length=MAX_QUESTION_CHARS
     )
-    top_k: int = Field(5, ge=1, le=50, description="How many passages to retrieve (1-50).")
+    top_k: StrictInt = Field(
+        5, ge=1, le=50, description="How many passages to retrieve (1-50); an integer, not text."
+    )
 
     @field_validator("question")
     @classmethod

@@ -15,6 +15,7 @@ import json
 import math
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -119,31 +120,51 @@ def check_bind(settings: Settings, ring: KeyRing) -> str:
 
 
 class TokenBuckets:
-    """One token bucket per name: ``rate`` tokens a second, at most ``burst`` saved up."""
+    """One token bucket per name: ``rate`` tokens a second, at most ``burst`` saved up.
+
+    Buckets live in least-recently-used order and the oldest is dropped past ``max_buckets``:
+    memory and the time per request stay bounded however many distinct clients come (an idle
+    bucket refills to full anyway, so dropping it forgets little).
+    """
 
     def __init__(self, per_minute: int, burst: int, max_buckets: int = 100_000) -> None:
         self.rate = per_minute / 60.0
         self.burst = float(burst)
         self.max_buckets = max_buckets
-        self._buckets: dict[str, tuple[float, float]] = {}
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
         self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._buckets)
+
+    def _refilled(self, name: str, now: float) -> float:
+        tokens, last = self._buckets.get(name, (self.burst, now))
+        return min(self.burst, tokens + (now - last) * self.rate)
 
     def take(self, name: str, now: float | None = None) -> float:
         """Take a token; return 0 if allowed, else the seconds until one is available."""
         now = time.monotonic() if now is None else now
         with self._lock:
-            tokens, last = self._buckets.get(name, (self.burst, now))
-            tokens = min(self.burst, tokens + (now - last) * self.rate)
+            tokens = self._refilled(name, now)
             if tokens >= 1.0:
                 self._buckets[name] = (tokens - 1.0, now)
                 wait = 0.0
             else:
                 self._buckets[name] = (tokens, now)
                 wait = (1.0 - tokens) / self.rate
-            if len(self._buckets) > self.max_buckets:  # forget the fullest (idle) buckets
-                for key in [k for k, (t, _) in self._buckets.items() if t >= self.burst][:1000]:
-                    del self._buckets[key]
+            self._buckets.move_to_end(name)
+            while len(self._buckets) > self.max_buckets:
+                self._buckets.popitem(last=False)
         return wait
+
+    def wait(self, name: str, now: float | None = None) -> float:
+        """Seconds until ``name`` has a token, without taking one (0 when it has)."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            if name not in self._buckets:
+                return 0.0
+            tokens = self._refilled(name, now)
+        return 0.0 if tokens >= 1.0 else (1.0 - tokens) / self.rate
 
 
 def retry_after(wait: float) -> str:

@@ -7,7 +7,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.loaders import Document, load_file, make_doc_id
+from ingest.loaders import Document, make_doc_id
+from ingest.sandbox import ContainedLoader, ParseLimits
 from quarry.errors import IngestFileError
 from quarry.progress import progress_bar
 
@@ -42,20 +43,30 @@ def unique_doc_id(path: Path, taken: dict[str, str]) -> str:
 
 
 def load_paths(
-    paths: Iterable[Path], taken: dict[str, str] | None = None, progress: bool | None = None
+    paths: Iterable[Path],
+    taken: dict[str, str] | None = None,
+    progress: bool | None = None,
+    limits: ParseLimits | None = None,
 ) -> LoadResult:
-    """Load every file under ``paths``. ``taken`` maps existing doc ids to their source paths."""
+    """Load every file under ``paths``. ``taken`` maps existing doc ids to their source paths.
+
+    Each file is parsed in a worker process under ``limits`` (see ``ingest.sandbox``): a file
+    that breaks one is reported and skipped, and the rest load.
+    """
     taken = dict(taken or {})
     result = LoadResult()
     files = list(iter_files(paths))
-    for path in progress_bar(files, enabled=progress, desc="loading", unit="file"):
-        if not path.exists():
-            result.failures.append(IngestFileError(str(path), "no such file or directory"))
-            continue
-        try:
-            doc = load_file(path.resolve(), doc_id=unique_doc_id(path, taken))
-        except IngestFileError as exc:
-            result.failures.append(exc)
-            continue
-        result.documents.append(doc)
+    if not files:
+        return result
+    with ContainedLoader(limits) as loader:
+        for path in progress_bar(files, enabled=progress, desc="loading", unit="file"):
+            if not path.exists():
+                result.failures.append(IngestFileError(str(path), "no such file or directory"))
+                continue
+            try:
+                doc = loader.load(path.resolve(), unique_doc_id(path, taken))
+            except IngestFileError as exc:
+                result.failures.append(exc)
+                continue
+            result.documents.append(doc)
     return result

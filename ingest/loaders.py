@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from quarry.errors import IngestFileError
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")
 MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_INFLATED_BYTES = 256 * 1024 * 1024  # what a .docx's parts may add up to, uncompressed
 
 # Lines pasted from web pages that are page furniture, not content.
 _FURNITURE = re.compile(
@@ -58,8 +60,8 @@ class Document:
 
 
 def make_doc_id(path: Path) -> str:
-    """A readable, stable id from the file name: lowercase letters, digits, '_' and '-'."""
-    slug = re.sub(r"[^a-z0-9_-]+", "-", path.stem.lower()).strip("-")
+    """A readable, stable id from the file name: lowercase letters (any script), digits, _ and -."""
+    slug = re.sub(r"[^\w-]+", "-", unicodedata.normalize("NFC", path.stem).lower()).strip("-")
     return slug[:64] or "doc"
 
 
@@ -189,6 +191,14 @@ def _load_docx(path: Path, data: bytes) -> tuple[str, str | None, tuple[PageSpan
     from docx.table import Table as DocxTable
 
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+        if inflated > MAX_INFLATED_BYTES:
+            raise IngestFileError(
+                str(path),
+                f"the .docx inflates to {inflated // 2**20} MiB, over the "
+                f"{MAX_INFLATED_BYTES // 2**20} MiB limit (a zip bomb?)",
+            )
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise IngestFileError(str(path), f"corrupt .docx ({type(exc).__name__})") from None

@@ -83,6 +83,12 @@ class Settings(BaseSettings):
         120, ge=1, description="Sustained requests per key and per IP."
     )
     rate_limit_burst: int = Field(30, ge=1, description="Requests allowed in a burst.")
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Addresses of reverse proxies whose X-Forwarded-For is believed (handed to "
+        "uvicorn's forwarded_allow_ips); empty: the header is ignored and the socket's address "
+        "is the client's.",
+    )
     max_body_bytes: int = Field(64 * 1024, ge=1024, description="Largest JSON request body.")
     max_upload_bytes: int = Field(
         20 * 1024 * 1024, ge=1024, description="Largest upload, per file."
