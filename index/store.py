@@ -13,6 +13,7 @@ hold the version object they opened, so a query in flight finishes on the versio
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 import threading
@@ -25,6 +26,7 @@ from index.lexical import LexicalIndex
 from ingest.chunker import Chunk
 from quarry.errors import DocumentNotFound, IndexMismatchError, NoIndexError
 
+log = logging.getLogger("quarry.index")
 FORMAT_VERSION = 1
 CURRENT = "CURRENT"
 
@@ -68,15 +70,58 @@ class Manifest:
         return cls(**{k: data[k] for k in cls.__dataclass_fields__})
 
 
+@dataclass(frozen=True)
+class LiveVersion:
+    """Which version is live, and whether ``CURRENT`` says so truthfully.
+
+    ``path`` is None only when nothing has been ingested. ``problem`` is set when ``CURRENT`` is
+    missing, unreadable or names a version that is not there: the newest valid version is served
+    instead, and old versions must not be cleaned up until it is repaired (``quarry doctor``).
+    """
+
+    path: Path | None
+    problem: str | None = None
+
+
+def _valid(path: Path) -> bool:
+    return (path / "manifest.json").is_file() and (path / "chunks.sqlite").is_file()
+
+
+def live_version(data_dir: Path) -> LiveVersion:
+    """Resolve ``CURRENT``; never mistake a broken pointer for an empty index."""
+    versions = data_dir / "versions"
+    pointer = data_dir / CURRENT
+    problem = None
+    try:
+        name = pointer.read_bytes().decode("utf-8").strip()
+        if name and "/" not in name and _valid(versions / name):
+            return LiveVersion(versions / name)
+        problem = f"CURRENT names version {name[:80]!r}, which is missing or incomplete"
+    except FileNotFoundError:
+        problem = None
+    except (OSError, UnicodeDecodeError) as exc:
+        problem = f"CURRENT is unreadable ({type(exc).__name__})"
+    candidates = sorted(
+        (p for p in versions.iterdir() if _valid(p)) if versions.is_dir() else [],
+        key=lambda p: p.name,
+    )
+    if not candidates:
+        return LiveVersion(None, problem)
+    if problem is None:
+        problem = "CURRENT is missing but versions exist"
+    log.error(
+        "index in %s is damaged: %s; serving the newest valid version %s; old versions are "
+        "kept until `quarry doctor --repair`",
+        data_dir,
+        problem,
+        candidates[-1].name,
+    )
+    return LiveVersion(candidates[-1], problem)
+
+
 def current_version_dir(data_dir: Path) -> Path | None:
     """The live version's folder, or None when nothing has been ingested yet."""
-    pointer = data_dir / CURRENT
-    try:
-        name = pointer.read_text().strip()
-    except FileNotFoundError:
-        return None
-    path = data_dir / "versions" / name
-    return path if path.is_dir() else None
+    return live_version(data_dir).path
 
 
 def fsync_dir(path: Path) -> None:
@@ -96,6 +141,31 @@ def write_current(data_dir: Path, name: str) -> None:
         os.fsync(fh.fileno())
     os.replace(tmp, data_dir / CURRENT)
     fsync_dir(data_dir)
+
+
+TOMBSTONES = "deletions.json"
+TOMBSTONE_DAYS = 7
+
+
+def read_tombstones(data_dir: Path) -> dict[str, float]:
+    """doc_id -> when it was deleted (unix time), for the last ``TOMBSTONE_DAYS`` days."""
+    try:
+        data = json.loads((data_dir / TOMBSTONES).read_text())
+    except (FileNotFoundError, ValueError):
+        return {}
+    return {str(k): float(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def record_tombstones(data_dir: Path, doc_ids: set[str], now: float | None = None) -> None:
+    """Remember deletions (called under the writer lock), forgetting old ones."""
+    import time
+
+    now = time.time() if now is None else now
+    kept = {k: v for k, v in read_tombstones(data_dir).items() if now - v < TOMBSTONE_DAYS * 86400}
+    kept.update(dict.fromkeys(doc_ids, now))
+    tmp = data_dir / f".{TOMBSTONES}.tmp"
+    tmp.write_text(json.dumps(kept))
+    os.replace(tmp, data_dir / TOMBSTONES)
 
 
 class IndexVersion:

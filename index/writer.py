@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import shutil
 import sqlite3
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,6 +24,9 @@ from index.store import (
     Manifest,
     current_version_dir,
     fsync_dir,
+    live_version,
+    read_tombstones,
+    record_tombstones,
     write_current,
 )
 from ingest.chunker import Chunk, SentenceChunker
@@ -46,6 +50,11 @@ class WriteReport:
     reused: int = 0
     version: str = ""
     seconds: float = 0.0
+    skipped_deleted: list[str] = field(default_factory=list)
+
+
+def _path_hash(source: str) -> str:
+    return hashlib.sha1(source.encode()).hexdigest()[:8]
 
 
 def existing_sources(data_dir: Path) -> dict[str, str]:
@@ -74,6 +83,7 @@ class IndexWriter:
     ) -> None:
         self.data_dir = data_dir
         self.batch_size = batch_size
+        self.loaded_at: float | None = None
         self.embedder = embedder
         self.chunker = chunker
         self.keep_versions = keep_versions
@@ -88,6 +98,7 @@ class IndexWriter:
     def load(self, paths: Iterable[Path]) -> LoadResult:
         """Load the files under ``paths`` with doc ids kept stable against the live index
         (a file whose name another source already uses gets a hashed suffix)."""
+        self.loaded_at = time.time()
         return load_paths(paths, existing_sources(self.data_dir), progress=self.progress)
 
     def apply(
@@ -95,16 +106,25 @@ class IndexWriter:
         upserts: Iterable[Document] = (),
         deletes: Iterable[str] = (),
         prune_missing: bool = False,
+        loaded_at: float | None = None,
     ) -> WriteReport:
         """Add or replace ``upserts``, remove ``deletes``, optionally drop documents whose source
-        file is gone; then publish the result as the new live version."""
+        file is gone; then publish the result as the new live version.
+
+        Everything is decided under the writer lock: a document id another source already has
+        gets a hash suffix, and an upsert of a document deleted after ``loaded_at`` (when its
+        file was read; ``load`` sets it) is dropped, so a delete made during a long re-ingest
+        is not undone by it.
+        """
+        if loaded_at is None:
+            loaded_at = self.loaded_at
         started = time.perf_counter()
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True)
             with open(self.data_dir / ".writer.lock", "w") as lock:
                 fcntl.flock(lock, fcntl.LOCK_EX)
                 self._remove_stale_staging()
-                report = self._apply_locked(list(upserts), set(deletes), prune_missing)
+                report = self._apply_locked(list(upserts), set(deletes), prune_missing, loaded_at)
         except (OSError, sqlite3.Error) as exc:  # disk full, read-only or vanished data dir
             reason = getattr(exc, "strerror", None) or str(exc)
             raise IndexWriteError(
@@ -147,10 +167,16 @@ class IndexWriter:
             live.close()
 
     def _apply_locked(
-        self, upserts: list[Document], deletes: set[str], prune_missing: bool
+        self,
+        upserts: list[Document],
+        deletes: set[str],
+        prune_missing: bool,
+        loaded_at: float | None,
     ) -> WriteReport:
         report = WriteReport()
+        damaged = live_version(self.data_dir).problem is not None
         docs, chunks, manifest = self._load_live()
+        tombstones = read_tombstones(self.data_dir)
         same_chunking = manifest is not None and (
             manifest.chunk_size == self.chunker.chunk_size
             and manifest.chunk_overlap == self.chunker.chunk_overlap
@@ -167,6 +193,15 @@ class IndexWriter:
             chunks.pop(doc_id, None)
             report.removed.append(doc_id)
         for doc in upserts:
+            deleted_at = tombstones.get(doc.doc_id)
+            if deleted_at is not None and loaded_at is not None and deleted_at >= loaded_at:
+                # deleted while this write was loading its files: the delete stands
+                report.skipped_deleted.append(doc.doc_id)
+                continue
+            owner = docs.get(doc.doc_id)
+            if owner is not None and owner.source != doc.source:
+                # another file already has this id (same name, other folder): never replace it
+                doc = replace(doc, doc_id=f"{doc.doc_id}-{_path_hash(doc.source)}")
             old = docs.get(doc.doc_id)
             if old is not None and old.content_hash == doc.content_hash and doc.doc_id in chunks:
                 report.unchanged.append(doc.doc_id)
@@ -180,9 +215,11 @@ class IndexWriter:
         ordered = [c for doc_id in sorted(docs) for c in chunks[doc_id]]
         vectors = self._vectors(ordered, report)
         report.version = self._publish(docs, ordered, vectors)
+        if report.removed:
+            record_tombstones(self.data_dir, set(report.removed))
         report.n_documents = len(docs)
         report.n_chunks = len(ordered)
-        self._collect_garbage()
+        self._collect_garbage(damaged)
         return report
 
     def _chunk_checked(self, doc: Document) -> list[Chunk]:
@@ -296,7 +333,9 @@ class IndexWriter:
         write_current(self.data_dir, name)
         return name
 
-    def _collect_garbage(self) -> None:
+    def _collect_garbage(self, damaged: bool) -> None:
+        if damaged:
+            return  # CURRENT was broken when this write began: keep everything until repaired
         live = current_version_dir(self.data_dir)
         versions = sorted((self.data_dir / "versions").iterdir(), key=lambda p: p.name)
         for old in versions[: -self.keep_versions]:

@@ -159,6 +159,12 @@ def _ingest(settings: Settings, paths: list[Path], prune: bool) -> None:
         f"{report.n_documents} documents, {report.n_chunks} chunks "
         f"({report.embedded} embedded, {report.reused} reused) in {report.seconds:.1f}s "
         f"-> {settings.data_dir}"
+        + (
+            f"; {len(report.skipped_deleted)} deleted meanwhile, not re-added "
+            f"({', '.join(report.skipped_deleted)})"
+            if report.skipped_deleted
+            else ""
+        )
     )
     if loaded.failures and not loaded.documents:
         raise typer.Exit(1)
@@ -241,21 +247,61 @@ def rm(
     Example:
       quarry rm 000_c2cc40ca7ae94980
     """
-    from index.embedders import load_embedder
+    from index.embedders import RecordedEmbedder
     from index.store import open_current
     from index.writer import IndexWriter
     from ingest.chunker import SentenceChunker
 
     settings = make_settings(data_dir=data_dir, embedder=embedder)
     manifest = open_current(settings.data_dir).manifest
+    # Deleting needs no model: the other chunks' vectors come from the embedding cache.
     writer = IndexWriter(
         settings.data_dir,
-        load_embedder(settings.embedder),
+        RecordedEmbedder(manifest.embedder, manifest.dim),
         SentenceChunker(manifest.chunk_size, manifest.chunk_overlap),
         settings.keep_versions,
     )
     report = writer.apply(deletes=doc_ids)
     typer.echo(f"removed {', '.join(report.removed)}; {report.n_documents} documents left")
+
+
+@app.command()
+def doctor(
+    repair: Annotated[
+        bool, typer.Option("--repair", help="Point CURRENT at the newest valid version.")
+    ] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Check the index: is CURRENT readable and does it name a complete version?
+
+    A damaged CURRENT is never taken for an empty index: the newest valid version is served and
+    old versions are kept. --repair points CURRENT at that version (atomically).
+
+    \b
+    Examples:
+      quarry doctor
+      quarry doctor --repair
+    """
+    from index.store import live_version, write_current
+
+    settings = make_settings(data_dir=data_dir)
+    folder = Path(settings.data_dir)
+    live = live_version(folder)
+    versions = sorted(p.name for p in (folder / "versions").glob("*")) if folder.exists() else []
+    typer.echo(f"data dir: {folder} ({len(versions)} version(s) on disk)")
+    if live.path is None and live.problem is None:
+        typer.echo("no index yet: run `quarry ingest`")
+        return
+    if live.problem is None:
+        typer.echo(f"ok: CURRENT -> {live.path.name if live.path else '?'}")
+        return
+    typer.echo(f"damaged: {live.problem}")
+    if live.path is None:
+        raise fail("no complete version is left to serve: re-ingest into this data directory")
+    if not repair:
+        raise fail(f"run `quarry doctor --repair` to point CURRENT at {live.path.name}")
+    write_current(folder, live.path.name)
+    typer.echo(f"repaired: CURRENT -> {live.path.name}")
 
 
 @app.command()
@@ -306,8 +352,15 @@ def serve(
         f"(demo page with the chat widget at /, API docs at /docs)",
         err=True,
     )
+    trusted = ",".join(settings.trusted_proxies)
     uvicorn.run(
-        create_app(settings, ring=ring), host=settings.host, port=settings.port, log_level="info"
+        create_app(settings, ring=ring),
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        # X-Forwarded-For is believed only from configured proxies, never by default.
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=trusted or None,
     )
 
 

@@ -37,7 +37,7 @@ class Engine:
         self._reader = reader
         self._lock = threading.Lock()
         self._answerer: Answerer | None = None
-        self._pointer: tuple[float, str] | None = None
+        self._pointer: tuple[float, bytes] | None = None
 
     @property
     def embedder(self) -> Embedder:
@@ -56,12 +56,14 @@ class Engine:
                 self._reader = CrossEncoderReader()
             return self._reader
 
-    def _pointer_state(self) -> tuple[float, str] | None:
+    def _pointer_state(self) -> tuple[float, bytes] | None:
         path = Path(self.settings.data_dir) / CURRENT
         try:
-            return (path.stat().st_mtime, path.read_text().strip())
+            return (path.stat().st_mtime, path.read_bytes().strip())
         except FileNotFoundError:
-            return None
+            versions = Path(self.settings.data_dir) / "versions"
+            # no pointer but versions on disk: damaged, not empty (open_current serves the newest)
+            return (0.0, b"") if versions.is_dir() and any(versions.iterdir()) else None
 
     def answerer(self) -> Answerer:
         """The answerer for the live version, reloading it if a new version was published.

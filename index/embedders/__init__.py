@@ -36,6 +36,35 @@ class Embedder(Protocol):
         ...
 
 
+class RecordedEmbedder:
+    """The embedder an index was built with, known only by its manifest's name and dimension.
+
+    Enough to delete documents (the remaining chunks' vectors come from the embedding cache),
+    without loading a model; anything that needs a new vector fails with the fix in the message.
+    """
+
+    max_tokens = 1 << 30
+
+    def __init__(self, name: str, dim: int) -> None:
+        self.name = name
+        self.dim = dim
+
+    def _cannot(self) -> ConfigError:
+        return ConfigError(
+            f"this operation needs the embedder {self.name!r} loaded, not only its name: "
+            "re-run it with QUARRY_EMBEDDER set"
+        )
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        raise self._cannot()
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        raise self._cannot()
+
+    def count_tokens(self, text: str) -> int:
+        raise self._cannot()
+
+
 def load_embedder(name: str) -> Embedder:
     """Build the embedder named by the ``embedder`` setting.
 
