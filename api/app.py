@@ -251,6 +251,11 @@ def create_app(
     return app
 
 
+def app_from_env() -> FastAPI:
+    """The app of one serving process of ``quarry serve --workers N`` (settings from env)."""
+    return create_app(get_settings())
+
+
 def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

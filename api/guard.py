@@ -41,7 +41,14 @@ class Guard:
         self.app = app
         self.settings = settings
         self.ring = ring
-        self.buckets = TokenBuckets(settings.rate_limit_per_minute, settings.rate_limit_burst)
+        # With N serving processes each keeps its own buckets with 1/N of the limits: the kernel
+        # spreads a client's connections over the processes, so together they allow about the
+        # configured rate (documented; no state is shared between processes).
+        workers = settings.workers
+        self.buckets = TokenBuckets(
+            max(1, settings.rate_limit_per_minute // workers),
+            max(1, settings.rate_limit_burst // workers),
+        )
         self.failures = TokenBuckets(AUTH_FAILURES_PER_MINUTE, AUTH_FAILURE_BURST)
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:

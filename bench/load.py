@@ -49,16 +49,25 @@ async def run_load(
     headers: dict[str, str] | None = None,
     keep_answers: bool = False,
     seed: int = 0,
+    unique: bool = False,
 ) -> LoadResult:
+    """``unique``: every request asks a question never asked before (a gold question with a
+    request number appended), so no per-question cache helps: cold questions."""
     assert url.startswith(("http://127.", "http://localhost", "http://[::1]")), "loopback only"
     questions = [q.question for q in load_gold()]
     rng = random.Random(seed)
     result = LoadResult()
     deadline = time.monotonic() + seconds
 
+    sent = 0
+
     async def worker(client: httpx.AsyncClient) -> None:
+        nonlocal sent
         while time.monotonic() < deadline:
             question = rng.choice(questions)
+            if unique:
+                sent += 1
+                question = f"{question} (request {sent})"
             t0 = time.perf_counter()
             try:
                 r = await client.post("/ask", json={"question": question})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import warnings
 from dataclasses import asdict
@@ -314,6 +315,14 @@ def serve(
         int | None,
         typer.Option(metavar="PORT", help="Port, 1-65535 [env QUARRY_PORT, default 8000]."),
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            metavar="N",
+            help="Serving processes over the same data directory, 1-64 [env QUARRY_WORKERS, "
+            "default 1]; each enforces 1/N of the rate limits.",
+        ),
+    ] = None,
     ingest_if_empty: Annotated[
         bool,
         typer.Option(
@@ -330,6 +339,7 @@ def serve(
     Examples:
       quarry serve --port 8000    # then open http://127.0.0.1:8000/docs
       QUARRY_CORPUS_DIR=corpus quarry serve --ingest-if-empty
+      quarry serve --workers 2    # two processes, one port, one on-disk index
     """
     import uvicorn
 
@@ -338,7 +348,9 @@ def serve(
     from index.store import CURRENT
     from quarry.errors import ConfigError
 
-    settings = make_settings(host=host, port=port, data_dir=data_dir, embedder=embedder)
+    settings = make_settings(
+        host=host, port=port, data_dir=data_dir, embedder=embedder, workers=workers
+    )
     ring = KeyRing.from_settings(settings)
     notice = check_bind(settings, ring)
     _check_port_free(settings.host, settings.port)
@@ -353,8 +365,26 @@ def serve(
         err=True,
     )
     trusted = ",".join(settings.trusted_proxies)
+    if settings.workers > 1:
+        # Each process builds its app from the environment: pass the flags on through it.
+        # Each process gets its share of the cores: one process's models would otherwise use
+        # every core and the processes would only take turns.
+        share = settings.threads or max(1, (os.cpu_count() or 1) // settings.workers)
+        os.environ.update(
+            {
+                "QUARRY_DATA_DIR": str(settings.data_dir),
+                "QUARRY_EMBEDDER": settings.embedder,
+                "QUARRY_WORKERS": str(settings.workers),
+                "QUARRY_THREADS": str(share),
+            }
+        )
+        app_target: Any = "api.app:app_from_env"
+    else:
+        app_target = create_app(settings, ring=ring)
     uvicorn.run(
-        create_app(settings, ring=ring),
+        app_target,
+        factory=settings.workers > 1,
+        workers=settings.workers if settings.workers > 1 else None,
         host=settings.host,
         port=settings.port,
         log_level="info",

@@ -43,7 +43,7 @@ class Engine:
     def embedder(self) -> Embedder:
         with self._lock:
             if self._embedder is None:
-                self._embedder = load_embedder(self.settings.embedder)
+                self._embedder = load_embedder(self.settings.embedder, self.settings.threads)
             return self._embedder
 
     @property
@@ -53,7 +53,7 @@ class Engine:
             return None
         with self._lock:
             if self._reader is None:
-                self._reader = CrossEncoderReader()
+                self._reader = CrossEncoderReader(threads=self.settings.threads)
             return self._reader
 
     def _pointer_state(self) -> tuple[float, bytes] | None:

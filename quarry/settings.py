@@ -61,6 +61,20 @@ class Settings(BaseSettings):
         description="On questions asking for a verdict (yes/no, 'A or B', 'how does X view Y'), "
         "also flag documents that deny or contrast what others state.",
     )
+    workers: int = Field(
+        1,
+        ge=1,
+        le=64,
+        description="Serving processes (quarry serve --workers); each enforces 1/N of the rate "
+        "limits.",
+    )
+    threads: int = Field(
+        0,
+        ge=0,
+        le=256,
+        description="CPU threads each process's models use; 0: the libraries' default (all "
+        "cores). quarry serve --workers N sets cores / N.",
+    )
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     allowed_origins: list[str] = Field(

