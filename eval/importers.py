@@ -17,22 +17,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from eval.metrics import contains_answer
-
-
-@dataclass
-class GoldRecord:
-    id: str
-    type: str
-    question: str
-    answers: list[str]
-    evidence: list[dict[str, str]] = field(default_factory=list)
-    conflict_docs: list[str] = field(default_factory=list)
-    false_answers: list[str] = field(default_factory=list)
+from eval.runner import GoldQuestion
 
 
 @dataclass
@@ -40,7 +30,7 @@ class GoldSet:
     """Documents (file name -> text) and the questions asked over them."""
 
     documents: dict[str, str]
-    questions: list[GoldRecord]
+    questions: list[GoldQuestion]
 
     def write(self, out_dir: Path) -> tuple[Path, Path]:
         """Write ``out_dir/corpus/`` (one .txt per document) and ``out_dir/gold.jsonl``."""
@@ -69,7 +59,7 @@ def squad2(path: Path, titles: Iterable[str] | None = None) -> GoldSet:
     data = json.loads(path.read_text(encoding="utf-8"))["data"]
     wanted = set(titles) if titles else None
     documents: dict[str, str] = {}
-    questions: list[GoldRecord] = []
+    questions: list[GoldQuestion] = []
     for article in data:
         if wanted is not None and article["title"] not in wanted:
             continue
@@ -80,7 +70,7 @@ def squad2(path: Path, titles: Iterable[str] | None = None) -> GoldSet:
                 answers = list(dict.fromkeys(a["text"].strip() for a in qa["answers"]))
                 impossible = bool(qa.get("is_impossible")) or not answers
                 questions.append(
-                    GoldRecord(
+                    GoldQuestion(
                         id=qa["id"],
                         type="unanswerable" if impossible else "fact",
                         question=qa["question"].strip(),
@@ -111,7 +101,7 @@ def rgb(path: Path, setting: str) -> GoldSet:
     if setting not in RGB_SETTINGS:
         raise ValueError(f"unknown RGB setting {setting!r}: use one of {', '.join(RGB_SETTINGS)}")
     documents: dict[str, str] = {}
-    questions: list[GoldRecord] = []
+    questions: list[GoldQuestion] = []
     for line in path.read_text(encoding="utf-8").split("\n"):
         if not line.strip():
             continue
@@ -132,7 +122,7 @@ def rgb(path: Path, setting: str) -> GoldSet:
                 names.setdefault(group, []).append(name)
         kind = {"noise": "unanswerable", "true": "fact", "conflict": "conflict"}[setting]
         questions.append(
-            GoldRecord(
+            GoldQuestion(
                 id=qid,
                 type=kind,
                 question=item["query"].strip(),
