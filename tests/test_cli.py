@@ -41,6 +41,10 @@ def test_ingest_ask_docs_rm_flow(tmp_path):
     (bad / "note.md").write_text("# Field notes\n\nThe quarry opened in 1921 near the river.\n")
     out = quarry("ingest", str(CORPUS), str(bad), data_dir=tmp_path / "d")
     assert "broken.pdf" in out.stderr and "6 added" in out.stdout and "1 skipped" in out.stdout
+    # Quarry's own line only: no library warnings ("invalid pdf header", "EOF marker not found").
+    assert [line.split(":")[0] for line in out.stderr.splitlines()] == [
+        f"skipped {bad / 'broken.pdf'}"
+    ]
     again = quarry("ingest", str(CORPUS), data_dir=tmp_path / "d")
     assert "5 unchanged" in again.stdout and "0 embedded" in again.stdout
 
