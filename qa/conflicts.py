@@ -13,7 +13,7 @@ answering sentences deny or contrast what others plainly state are listed too (`
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from index.retriever import Hit
 from ingest.sentences import sentence_spans
@@ -237,7 +237,7 @@ def find_stance_conflicts(
 
 
 def find_value_conflicts(
-    question: str, scored: list[ScoredSentence], policy: AnswerPolicy, hits: list[Hit] = ()
+    question: str, scored: list[ScoredSentence], policy: AnswerPolicy, hits: Sequence[Hit] = ()
 ) -> list[Conflict]:
     """Documents that make the same statement with a different value in the same slot.
 
