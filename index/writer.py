@@ -247,7 +247,9 @@ class IndexWriter:
                 if h not in found:
                     missing.setdefault(h, chunk.text)
             report.reused = len(chunks) - sum(1 for h in hashes if h not in found)
-            todo = list(missing.items())
+            # Similar lengths in one batch: padding to a batch's longest text is wasted work
+            # (sentence-transformers sorts within a call; our batches cut across documents).
+            todo = sorted(missing.items(), key=lambda item: len(item[1]))
             batch = self.batch_size
             with progress_bar(
                 total=len(todo), enabled=self.progress, desc="embedding", unit="chunk"
