@@ -10,21 +10,9 @@ import httpx
 import pytest
 
 from tests.conftest import CORPUS, free_port, start_server
+from tests.test_cli import quarry
 
 pytestmark = pytest.mark.slow
-
-
-def quarry(*args, data_dir, check=True):
-    out = subprocess.run(
-        [sys.executable, "-m", "quarry.cli", *args],
-        env={**os.environ, "QUARRY_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1"},
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    if check:
-        assert out.returncode == 0, out.stderr
-    return out
 
 
 def spawn(*args, data_dir):
