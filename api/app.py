@@ -69,8 +69,7 @@ def source_view(request: Request) -> Callable[[str], str]:
     else a path relative to QUARRY_CORPUS_DIR, or the file name, never the server's layout."""
     if request.scope.get("state", {}).get(ROLE) == "admin":
         return lambda source: source
-    corpus = request.app.state.settings.corpus_dir
-    root = Path(corpus).resolve() if corpus else None
+    root: Path | None = request.app.state.corpus_root
 
     def show(source: str) -> str:
         path = Path(source)
@@ -98,6 +97,8 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.engine = engine or Engine(settings)
         app.state.settings = settings
+        # resolved once here: source_view runs on every request that returns a source
+        app.state.corpus_root = Path(settings.corpus_dir).resolve() if settings.corpus_dir else None
         app.state.jobs = JobRunner()
         try:
             app.state.engine.answerer()  # load the model and index now, not on the first request

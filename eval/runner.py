@@ -130,15 +130,13 @@ def score_question(
     cites = answer["citations"]
     sentences = [(c["quote"], texts(c["doc_id"])[c["char_start"] : c["char_end"]]) for c in cites]
     in_answer = all(f"{c['quote']} [{c['n']}]" in answer["answer"] for c in cites)
-    cited_docs = {c["doc_id"] for c in cites} | {
-        claim["doc_id"] for conflict in answer.get("conflicts", []) for claim in conflict["claims"]
-    }
+    claims = [claim for conflict in answer.get("conflicts", []) for claim in conflict["claims"]]
+    cited_docs = {c["doc_id"] for c in cites} | {claim["doc_id"] for claim in claims}
     correct = (
         not answer["abstained"] and m.contains_answer(answer["answer"], q.answers)
         if q.answerable
         else answer["abstained"]
     )
-    claims = [claim for conflict in answer.get("conflicts", []) for claim in conflict["claims"]]
     # Claims are quoted sentences too: their offsets must hold their text.
     sentences += [(c["text"], texts(c["doc_id"])[c["char_start"] : c["char_end"]]) for c in claims]
     grounded = m.grounded_share(sentences) if in_answer else 0.0

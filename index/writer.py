@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import os
 import shutil
@@ -30,7 +29,7 @@ from index.store import (
     write_current,
 )
 from ingest.chunker import Chunk, SentenceChunker
-from ingest.discover import LoadResult, load_paths
+from ingest.discover import LoadResult, load_paths, suffixed_id
 from ingest.loaders import Document, PageSpan
 from quarry.errors import ConfigError, DocumentNotFound, IndexWriteError
 from quarry.progress import progress_bar
@@ -51,10 +50,6 @@ class WriteReport:
     version: str = ""
     seconds: float = 0.0
     skipped_deleted: list[str] = field(default_factory=list)
-
-
-def _path_hash(source: str) -> str:
-    return hashlib.sha1(source.encode()).hexdigest()[:8]
 
 
 def existing_sources(data_dir: Path) -> dict[str, str]:
@@ -201,7 +196,7 @@ class IndexWriter:
             owner = docs.get(doc.doc_id)
             if owner is not None and owner.source != doc.source:
                 # another file already has this id (same name, other folder): never replace it
-                doc = replace(doc, doc_id=f"{doc.doc_id}-{_path_hash(doc.source)}")
+                doc = replace(doc, doc_id=suffixed_id(doc.doc_id, doc.source))
             old = docs.get(doc.doc_id)
             if old is not None and old.content_hash == doc.content_hash and doc.doc_id in chunks:
                 report.unchanged.append(doc.doc_id)

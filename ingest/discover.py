@@ -31,13 +31,18 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
+def suffixed_id(doc_id: str, source: str) -> str:
+    """``doc_id`` made unique for the file at ``source``: a short hash of its path appended."""
+    return f"{doc_id}-{hashlib.sha1(source.encode()).hexdigest()[:8]}"
+
+
 def unique_doc_id(path: Path, taken: dict[str, str]) -> str:
     """The file's slug, or slug + short hash of its path when another file already has that slug."""
     doc_id = make_doc_id(path)
     source = str(path.resolve())
     owner = taken.get(doc_id)
     if owner is not None and owner != source:
-        doc_id = f"{doc_id}-{hashlib.sha1(source.encode()).hexdigest()[:8]}"
+        doc_id = suffixed_id(doc_id, source)
     taken[doc_id] = source
     return doc_id
 
