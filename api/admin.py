@@ -20,10 +20,9 @@ from fastapi.responses import JSONResponse
 from api.jobs import Job, JobRunner
 from api.schemas import DeleteOut, ErrorOut, JobOut
 from api.text import clip
-from index.writer import IndexWriter
-from ingest.chunker import SentenceChunker
 from ingest.loaders import SUPPORTED_SUFFIXES
 from quarry.engine import Engine
+from quarry.ingestor import Ingestor
 from quarry.settings import Settings
 
 log = logging.getLogger("quarry.api")
@@ -38,14 +37,9 @@ def _state(request: Request) -> tuple[Engine, Settings, JobRunner]:
 State = Annotated[tuple[Engine, Settings, JobRunner], Depends(_state)]
 
 
-def _writer(engine: Engine, settings: Settings) -> IndexWriter:
-    return IndexWriter(
-        Path(settings.data_dir),
-        engine.embedder,
-        SentenceChunker(settings.chunk_size, settings.chunk_overlap),
-        settings.keep_versions,
-        progress=False,
-    )
+def _ingestor(engine: Engine, settings: Settings) -> Ingestor:
+    """The write service, sharing the engine's loaded embedder."""
+    return Ingestor(settings, engine.embedder, progress=False)
 
 
 def upload_dir(settings: Settings) -> Path:
@@ -59,9 +53,8 @@ def _job_out(job: Job) -> JobOut:
 def _ingest(engine: Engine, settings: Settings, paths: list[Path], prune: bool) -> dict[str, Any]:
     """Ingest ``paths``; every file is parsed in the limited worker, so a bad one is skipped
     alone. Skipped files under the upload folder are deleted, so they cannot break later jobs."""
-    writer = _writer(engine, settings)
-    loaded = writer.load(paths)
-    report = writer.apply(loaded.documents, prune_missing=prune)
+    result = _ingestor(engine, settings).ingest(paths, prune)
+    loaded, report = result.loaded, result.report
     uploads = upload_dir(settings).resolve()
     skipped = []
     for failure in loaded.failures:
@@ -169,7 +162,7 @@ def delete(doc_id: str, state: State) -> DeleteOut:
     """Delete a document now; it can never be retrieved or cited again."""
     engine, settings, _ = state
     source = Path(engine.version().document(doc_id).source)  # 404 if unknown
-    report = _writer(engine, settings).apply(deletes=[doc_id])
+    report = _ingestor(engine, settings).write(deletes=[doc_id])
     if source.parent == upload_dir(settings).resolve():
         source.unlink(missing_ok=True)  # an uploaded file would otherwise come back on reingest
     return DeleteOut(removed=report.removed, version=report.version, documents=report.n_documents)

@@ -26,9 +26,8 @@ def main() -> int:
     from eval.metrics import percentile
     from eval.runner import load_gold
     from index.embedders import load_embedder
-    from index.writer import IndexWriter
-    from ingest.chunker import SentenceChunker
     from quarry.engine import Engine
+    from quarry.ingestor import Ingestor
     from quarry.settings import settings_from
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -39,8 +38,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         settings = settings_from(data_dir=Path(tmp), reader=args.reader == "on")
         embedder = load_embedder(settings.embedder)
-        writer = IndexWriter(Path(tmp), embedder, SentenceChunker(160, 32), progress=False)
-        writer.apply(writer.load([ROOT / "corpus"]).documents)
+        Ingestor(settings, embedder, progress=False).ingest([ROOT / "corpus"])
         t0 = time.perf_counter()
         engine = Engine(settings, embedder=embedder)
         engine.answerer()

@@ -22,8 +22,7 @@ import numpy as np
 from eval.beir import leaderboard_ndcg, read_dataset
 from index.embedders import load_embedder
 from index.store import IndexVersion, open_current
-from index.writer import IndexWriter
-from ingest.chunker import SentenceChunker
+from quarry.ingestor import Ingestor
 from quarry.settings import Settings
 
 MODELS = ("all-MiniLM-L6-v2", "e5-small")
@@ -39,10 +38,9 @@ def chunk_scores(
     target = work / f"{root.name}-{model}"
     if not (target / "CURRENT").exists():
         docs, _, _ = read_dataset(root)
-        chunker = SentenceChunker(settings.chunk_size, settings.chunk_overlap)
-        IndexWriter(target, embedder, chunker).apply(docs)
+        Ingestor(settings.model_copy(update={"data_dir": target}), embedder).write(docs)
     version = open_current(target)
-    vectors = version.dense.reconstruct_n(0, version.dense.ntotal)
+    vectors = version.vectors(version.live_rows())
     return embedder.embed_queries(queries) @ vectors.T, vectors, version
 
 
@@ -73,10 +71,11 @@ def main() -> None:
     texts = [queries[q] for q in qids]
     rels = [qrels[q] for q in qids]
     runs = {m: chunk_scores(args.dataset, args.work, m, texts) for m in MODELS}
-    chunk_ids = [[c.chunk_id for c in v.chunks] for _, _, v in runs.values()]
+    chunks = [v.chunks(v.live_rows()) for _, _, v in runs.values()]
+    chunk_ids = [[c.chunk.chunk_id for c in found.values()] for found in chunks]
     if chunk_ids[0] != chunk_ids[1]:
         raise SystemExit("the two indexes hold different chunks; delete --work and rerun")
-    docs_of = np.array([c.doc_id for c in runs[MODELS[0]][2].chunks])
+    docs_of = np.array([c.chunk.doc_id for c in chunks[0].values()])
     a, b = runs[MODELS[0]][0], runs[MODELS[1]][0]
     results: dict[str, float] = {m: score(s, docs_of, rels) for m, (s, _, _) in runs.items()}
     for w in (0.3, 0.4, 0.5, 0.6, 0.7):

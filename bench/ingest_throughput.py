@@ -14,10 +14,10 @@ from pathlib import Path
 
 from eval.beir import read_dataset
 from index.embedders import load_embedder
-from index.writer import IndexWriter
 from ingest.chunker import SentenceChunker
 from ingest.discover import load_paths
 from ingest.loaders import Document
+from quarry.ingestor import Ingestor
 from quarry.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,9 +34,10 @@ def measure(name: str, docs: list[Document]) -> dict[str, float]:
     embedder.embed(texts)
     raw = time.perf_counter() - t0
     with tempfile.TemporaryDirectory() as tmp:
-        writer = IndexWriter(Path(tmp), embedder, chunker, progress=False)
+        ingestor = Ingestor(settings.model_copy(update={"data_dir": Path(tmp)}), embedder)
+        ingestor.progress = False
         t0 = time.perf_counter()
-        report = writer.apply(docs)
+        report = ingestor.write(docs)
         ingest = time.perf_counter() - t0
     result = {
         "corpus": name,

@@ -17,9 +17,8 @@ from typing import Any
 from index.embedders import load_embedder
 from index.retriever import Retriever
 from index.store import open_current
-from index.writer import IndexWriter
-from ingest.chunker import SentenceChunker
 from ingest.loaders import Document, content_hash
+from quarry.ingestor import Ingestor, dense_from
 from quarry.settings import Settings
 
 
@@ -75,8 +74,10 @@ def leaderboard_recall(ranked: list[str], rels: dict[str, int], k: int = 10) -> 
 def rank_documents(retriever: Retriever, query: str, k: int = 10) -> list[str]:
     """Documents ordered by their best chunk's score."""
     ranked: list[str] = []
-    for row, *_ in retriever.scored(query, 200):
-        doc_id = retriever.version.chunks[row].doc_id
+    scored = retriever.scored(query, 200)
+    chunks = retriever.version.chunks([row for row, *_ in scored])
+    for row, *_ in scored:
+        doc_id = chunks[row].chunk.doc_id
         if doc_id not in ranked:
             ranked.append(doc_id)
             if len(ranked) == k:
@@ -94,10 +95,8 @@ def score_dataset(
     embedder = load_embedder(settings.embedder)
     with tempfile.TemporaryDirectory() as tmp:
         target = data_dir or Path(tmp)
-        IndexWriter(
-            target, embedder, SentenceChunker(settings.chunk_size, settings.chunk_overlap)
-        ).apply(docs)
-        version = open_current(target)
+        Ingestor(settings.model_copy(update={"data_dir": target}), embedder).write(docs)
+        version = open_current(target, dense_from(settings))
         results: dict[str, Any] = {
             "dataset": root.name,
             "documents": len(docs),

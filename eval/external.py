@@ -66,21 +66,12 @@ def run_set(
     ``engine_for(data_dir)`` returns the Engine to ask (after the corpus is ingested there).
     """
     from eval.runner import InProcessClient, load_gold, run_eval
-    from index.writer import IndexWriter
-    from ingest.chunker import SentenceChunker
+    from quarry.ingestor import Ingestor
 
     folder = work / name
     corpus, gold = SETS[name](root).write(folder)
     engine = engine_for(folder / "index")
-    writer = IndexWriter(
-        folder / "index",
-        engine.embedder,
-        SentenceChunker(engine.settings.chunk_size, engine.settings.chunk_overlap),
-        progress=False,
-        batch_size=engine.settings.embed_batch_size,
-    )
-    loaded = writer.load([corpus])
-    writer.apply(loaded.documents, prune_missing=True)
+    Ingestor(engine.settings, engine.embedder, progress=False).ingest([corpus], prune=True)
     report = run_eval(InProcessClient(engine), load_gold(gold), progress=False)
     report["targets"] = {
         str(t): {"value": report["metrics"].get(t.metric), "met": t.met(report["metrics"])}

@@ -9,8 +9,8 @@ from typing import Literal
 import numpy as np
 
 from index.embedders import Embedder
-from index.lexical import term_set
-from index.store import IndexVersion
+from index.lexical import term_set, tokenize
+from index.store import IndexVersion, StoredChunk
 from ingest.chunker import Chunk
 from ingest.slots import differ_in_value
 
@@ -58,57 +58,67 @@ class Retriever:
         self.mode = mode
         self.alpha = alpha
         self.candidates = candidates
-        self._vectors: np.ndarray | None = None
-
-    def _all_vectors(self) -> np.ndarray:
-        if self._vectors is None:
-            n = self.version.dense.ntotal
-            self._vectors = self.version.dense.reconstruct_n(0, n) if n else np.zeros((0, 1))
-        return self._vectors
 
     def scored(
         self, query: str, n: int, query_vector: np.ndarray | None = None
     ) -> list[tuple[int, float, float, float]]:
         """Candidate rows as (row, fused, dense, lexical), best first, before diversification."""
+        return self._scored(query, n, query_vector)[0]
+
+    def _scored(
+        self, query: str, n: int, query_vector: np.ndarray | None
+    ) -> tuple[list[tuple[int, float, float, float]], dict[int, StoredChunk]]:
         version = self.version
-        if not version.chunks:
-            return []
+        if not version.n_chunks:
+            return [], {}
+        terms = tokenize(query)
         dense: dict[int, float] = {}
-        lexical: dict[int, float] = {}
+        lexical_rows: list[int] = []
         if self.mode in ("dense", "hybrid"):
             if query_vector is None:
                 query_vector = self.embedder.embed_queries([query])[0]
             dense = dict(version.dense_search(query_vector, n))
-        lex_all = None
         if self.mode in ("lexical", "hybrid"):
-            lex_all = version.lexical.scores(query)
-            lexical = dict(version.lexical.search(query, n))
+            lexical_rows = version.lexical_search(terms, n)
+        rows = sorted(set(dense) | set(lexical_rows))
+        stored = version.chunks(rows)
         if self.mode == "dense":
-            return [(r, s, s, 0.0) for r, s in dense.items()]
-        assert lex_all is not None
-        if self.mode == "lexical":
-            return [(r, s, 0.0, s) for r, s in lexical.items()]
-        rows = sorted(set(dense) | set(lexical))
-        assert query_vector is not None
-        vectors = self._all_vectors()
-        max_lex = float(lex_all.max()) if len(lex_all) and lex_all.max() > 0 else 1.0
-        out = []
-        for r in rows:
-            d = dense[r] if r in dense else float(vectors[r] @ query_vector)
-            lex = float(lex_all[r])
-            out.append((r, self.alpha * d + (1 - self.alpha) * lex / max_lex, d, lex))
+            out = [(r, s, s, 0.0) for r, s in dense.items()]
+        else:
+            lex = version.bm25(terms, [stored[r] for r in rows])
+            if self.mode == "lexical":
+                out = [
+                    (r, float(x), 0.0, float(x)) for r, x in zip(rows, lex, strict=True) if x > 0
+                ]
+            else:
+                assert query_vector is not None
+                missing = [r for r in rows if r not in dense]
+                if missing:  # lexical-only candidates: read just their vectors
+                    cosines = (version.vectors(missing) @ query_vector).tolist()
+                    dense.update(zip(missing, cosines, strict=True))
+                max_lex = float(lex.max()) if len(lex) and lex.max() > 0 else 1.0
+                out = [
+                    (
+                        r,
+                        self.alpha * dense[r] + (1 - self.alpha) * float(x) / max_lex,
+                        dense[r],
+                        float(x),
+                    )
+                    for r, x in zip(rows, lex, strict=True)
+                ]
         out.sort(key=lambda t: (-t[1], t[0]))
-        return out
+        return out, stored
 
     def search(self, query: str, k: int, query_vector: np.ndarray | None = None) -> list[Hit]:
         """The ``k`` best chunks for ``query``; a chunk overlapping a better one of the same
         document is skipped so that one document's neighbouring chunks don't crowd out others."""
-        scored = self.scored(query, max(self.candidates, k * 4), query_vector)
+        scored, stored = self._scored(query, max(self.candidates, k * 4), query_vector)
         hits: list[Hit] = []
         terms: list[frozenset[str]] = []
         taken: dict[str, list[tuple[int, int]]] = {}
         for row, fused, d, lex in scored:
-            chunk = self.version.chunks[row]
+            found = stored[row]
+            chunk = found.chunk
             spans = taken.setdefault(chunk.doc_id, [])
             if any(chunk.char_start < e and s < chunk.char_end for s, e in spans):
                 continue
@@ -128,8 +138,7 @@ class Retriever:
             if twin is not None:
                 hits[twin] = replace(hits[twin], duplicates=(*hits[twin].duplicates, chunk))
                 continue
-            title = self.version.titles[chunk.doc_id]
-            hits.append(Hit(chunk, title, self.version.sources[chunk.doc_id], fused, d, lex))
+            hits.append(Hit(chunk, found.title, found.source, fused, d, lex))
             terms.append(words)
             if len(hits) == k:
                 break

@@ -1,34 +1,50 @@
-"""On-disk layout of an index, and the read-only ``IndexVersion`` that queries run against.
+"""The read side of an index: ``IndexVersion``, what queries run against.
 
-    data_dir/
-      CURRENT                 name of the live version (replaced atomically)
-      embeddings.sqlite       vector cache keyed by (embedder, sha256 of chunk text)
-      versions/<name>/        manifest.json, chunks.sqlite, dense.faiss
-      staging-*/              a version being built; never read, removed by the next writer
-
-A writer builds a whole new version beside the live one and only then swaps ``CURRENT``; readers
-hold the version object they opened, so a query in flight finishes on the version it started with.
+Opening a version reads its manifest and opens its segments' files (shared with any other open
+version that lists the same segment); nothing proportional to the corpus is read or held in Python.
+Chunk text, titles and sources are read from disk for the hits only. The layout is in
+``index.layout``.
 """
 
 from __future__ import annotations
 
+import bisect
 import json
-import logging
-import os
-import sqlite3
 import threading
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from index.lexical import LexicalIndex
+from index.dense import DenseConfig, DenseSegment
+from index.layout import (
+    CURRENT,
+    LiveVersion,
+    Manifest,
+    SegmentFiles,
+    SegmentRef,
+    current_version_dir,
+    lexical_dir,
+    live_version,
+    write_current,
+)
+from index.lexical import LexicalSnapshot, LexicalStore, Live
 from ingest.chunker import Chunk
 from quarry.errors import DocumentNotFound, IndexMismatchError, NoIndexError
 
-log = logging.getLogger("quarry.index")
-FORMAT_VERSION = 1
-CURRENT = "CURRENT"
+__all__ = [
+    "CURRENT",
+    "DocumentInfo",
+    "IndexVersion",
+    "LiveVersion",
+    "StoredChunk",
+    "StoredDocument",
+    "current_version_dir",
+    "live_version",
+    "open_current",
+    "write_current",
+]
 
 
 @dataclass(frozen=True)
@@ -54,202 +70,233 @@ class DocumentInfo:
 
 
 @dataclass(frozen=True)
-class Manifest:
-    embedder: str
-    dim: int
-    chunk_size: int
-    chunk_overlap: int
-    format_version: int
-    n_documents: int
-    n_chunks: int
-    created_at: str
+class StoredChunk:
+    """A chunk read for a hit, with its document's title and source."""
 
-    @classmethod
-    def read(cls, path: Path) -> Manifest:
-        data = json.loads(path.read_text())
-        return cls(**{k: data[k] for k in cls.__dataclass_fields__})
+    chunk: Chunk
+    title: str
+    source: str
+    terms: str = ""  # its lexical terms, space-joined (see ``index.lexical.lexical_text``)
 
 
-@dataclass(frozen=True)
-class LiveVersion:
-    """Which version is live, and whether ``CURRENT`` says so truthfully.
+class Segment:
+    """One open segment: its files and its dense index. Shared by the versions that list it."""
 
-    ``path`` is None only when nothing has been ingested. ``problem`` is set when ``CURRENT`` is
-    missing, unreadable or names a version that is not there: the newest valid version is served
-    instead, and old versions must not be cleaned up until it is repaired (``quarry doctor``).
-    """
-
-    path: Path | None
-    problem: str | None = None
+    def __init__(self, data_dir: Path, ref: SegmentRef, dim: int, config: DenseConfig) -> None:
+        self.ref = ref
+        self.files = SegmentFiles(data_dir, ref, dim)
+        self.dense = DenseSegment(self.files.read_dense(), self.files.vectors, ref.dense, config)
 
 
-def _valid(path: Path) -> bool:
-    return (path / "manifest.json").is_file() and (path / "chunks.sqlite").is_file()
+_open_segments: weakref.WeakValueDictionary[tuple[str, int], Segment] = (
+    weakref.WeakValueDictionary()
+)
+_open_lock = threading.Lock()
 
 
-def live_version(data_dir: Path) -> LiveVersion:
-    """Resolve ``CURRENT``; never mistake a broken pointer for an empty index."""
-    versions = data_dir / "versions"
-    pointer = data_dir / CURRENT
-    problem = None
-    try:
-        name = pointer.read_bytes().decode("utf-8").strip()
-        if name and "/" not in name and _valid(versions / name):
-            return LiveVersion(versions / name)
-        problem = f"CURRENT names version {name[:80]!r}, which is missing or incomplete"
-    except FileNotFoundError:
-        problem = None
-    except (OSError, UnicodeDecodeError) as exc:
-        problem = f"CURRENT is unreadable ({type(exc).__name__})"
-    candidates = sorted(
-        (p for p in versions.iterdir() if _valid(p)) if versions.is_dir() else [],
-        key=lambda p: p.name,
-    )
-    if not candidates:
-        return LiveVersion(None, problem)
-    if problem is None:
-        problem = "CURRENT is missing but versions exist"
-    log.error(
-        "index in %s is damaged: %s; serving the newest valid version %s; old versions are "
-        "kept until `quarry doctor --repair`",
-        data_dir,
-        problem,
-        candidates[-1].name,
-    )
-    return LiveVersion(candidates[-1], problem)
-
-
-def current_version_dir(data_dir: Path) -> Path | None:
-    """The live version's folder, or None when nothing has been ingested yet."""
-    return live_version(data_dir).path
-
-
-def fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_current(data_dir: Path, name: str) -> None:
-    """Point ``CURRENT`` at version ``name`` atomically (write, fsync, rename)."""
-    tmp = data_dir / f".{CURRENT}.{os.getpid()}.tmp"
-    with open(tmp, "w") as fh:
-        fh.write(name + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, data_dir / CURRENT)
-    fsync_dir(data_dir)
-
-
-TOMBSTONES = "deletions.json"
-TOMBSTONE_DAYS = 7
-
-
-def read_tombstones(data_dir: Path) -> dict[str, float]:
-    """doc_id -> when it was deleted (unix time), for the last ``TOMBSTONE_DAYS`` days."""
-    try:
-        data = json.loads((data_dir / TOMBSTONES).read_text())
-    except (FileNotFoundError, ValueError):
-        return {}
-    return {str(k): float(v) for k, v in data.items()} if isinstance(data, dict) else {}
-
-
-def record_tombstones(data_dir: Path, doc_ids: set[str], now: float | None = None) -> None:
-    """Remember deletions (called under the writer lock), forgetting old ones."""
-    import time
-
-    now = time.time() if now is None else now
-    kept = {k: v for k, v in read_tombstones(data_dir).items() if now - v < TOMBSTONE_DAYS * 86400}
-    kept.update(dict.fromkeys(doc_ids, now))
-    tmp = data_dir / f".{TOMBSTONES}.tmp"
-    tmp.write_text(json.dumps(kept))
-    os.replace(tmp, data_dir / TOMBSTONES)
+def _segment(data_dir: Path, ref: SegmentRef, dim: int, config: DenseConfig) -> Segment:
+    key = (str(data_dir.resolve()), ref.id)
+    with _open_lock:
+        seg = _open_segments.get(key)
+        if seg is None or seg.dense.config != config:
+            seg = Segment(data_dir, ref, dim, config)
+            _open_segments[key] = seg
+        return seg
 
 
 class IndexVersion:
-    """One immutable index version, loaded for search. Thread-safe for reads."""
+    """One immutable index version. Thread-safe for reads.
 
-    def __init__(self, path: Path) -> None:
-        import faiss
+    Rows are numbered across the version's segments in manifest order (segment base + row in the
+    segment); a row number is only meaningful within the version that returned it.
+    """
 
+    def __init__(self, path: Path, dense: DenseConfig | None = None) -> None:
         self.path = path
         self.name = path.name
+        self.data_dir = path.parent.parent
         self.manifest = Manifest.read(path / "manifest.json")
-        self._db = sqlite3.connect(
-            f"file:{path / 'chunks.sqlite'}?mode=ro", uri=True, check_same_thread=False
+        self.dense_config = dense or DenseConfig()
+        self.segments = [
+            _segment(self.data_dir, ref, self.manifest.dim, self.dense_config)
+            for ref in self.manifest.segments
+        ]
+        self.bases: list[int] = []
+        total = 0
+        for ref in self.manifest.segments:
+            self.bases.append(total)
+            total += ref.n_chunks
+        self.deleted_rows = {
+            ref.id: frozenset(
+                r
+                for m in self.manifest.deleted.get(ref.id, ())
+                for r in range(m.row_start, m.row_end)
+            )
+            for ref in self.manifest.segments
+        }
+        self._deleted_docs = {
+            ref.id: frozenset(m.doc_id for m in self.manifest.deleted.get(ref.id, ()))
+            for ref in self.manifest.segments
+        }
+        n_rows = self.manifest.n_rows
+        self._live = Live(
+            self.deleted_rows,
+            sum(r.lex_tokens for r in self.manifest.segments) / n_rows if n_rows else 1.0,
         )
         self._lock = threading.Lock()
-        rows = self._db.execute(
-            "SELECT c.doc_id, c.chunk_id, c.char_start, c.char_end, c.token_count, c.page, "
-            "substr(d.text, c.char_start + 1, c.char_end - c.char_start) "
-            "FROM chunks c JOIN documents d USING (doc_id) ORDER BY c.pos"
-        ).fetchall()
-        self.chunks = [Chunk(r[0], r[1], r[6], r[2], r[3], r[4], r[5]) for r in rows]
-        self.titles = dict(self._db.execute("SELECT doc_id, title FROM documents").fetchall())
-        self.sources = dict(self._db.execute("SELECT doc_id, source FROM documents").fetchall())
-        self.dense = faiss.read_index(str(path / "dense.faiss"))
-        if self.dense.ntotal != len(self.chunks):
-            raise IndexMismatchError(
-                f"index version {self.name} is inconsistent: {self.dense.ntotal} vectors for "
-                f"{len(self.chunks)} chunks; re-run `quarry ingest`"
-            )
-        self._lexical: LexicalIndex | None = None
+        self._lexical: LexicalSnapshot | None = None
+        self._doc_seg: dict[str, int] = {}
 
     @property
-    def lexical(self) -> LexicalIndex:
-        """BM25 over this version's chunks, built on first use from the same rows as FAISS."""
+    def n_chunks(self) -> int:
+        """Live chunks."""
+        return self.manifest.n_chunks
+
+    @property
+    def lexical(self) -> LexicalSnapshot:
+        """The lexical index as of this version (opened on first use; cheap)."""
         with self._lock:
             if self._lexical is None:
-                self._lexical = LexicalIndex(
-                    [f"{self.titles[c.doc_id]}\n{c.text}" for c in self.chunks]
-                )
+                self._lexical = LexicalStore(lexical_dir(self.data_dir)).snapshot()
             return self._lexical
 
     def check_embedder(self, name: str, dim: int) -> None:
         """Refuse to query with an embedder other than the one that built the index."""
         if self.manifest.embedder != name or self.manifest.dim != dim:
             raise IndexMismatchError(
-                f"the index in {self.path.parent.parent} was built with embedder "
+                f"the index in {self.data_dir} was built with embedder "
                 f"{self.manifest.embedder!r} (dim {self.manifest.dim}) but the configured embedder "
                 f"is {name!r} (dim {dim}); set QUARRY_EMBEDDER={self.manifest.embedder} or "
                 "re-ingest into a new data directory"
             )
 
+    # -- rows --------------------------------------------------------------------------------
+
+    def _split(self, rows: list[int]) -> dict[int, list[int]]:
+        """Global rows grouped by segment position, as local rows."""
+        out: dict[int, list[int]] = {}
+        for row in rows:
+            i = bisect.bisect_right(self.bases, row) - 1
+            out.setdefault(i, []).append(row - self.bases[i])
+        return out
+
+    def chunks(self, rows: list[int]) -> dict[int, StoredChunk]:
+        """The chunks at ``rows`` (global row numbers), read from disk."""
+        out: dict[int, StoredChunk] = {}
+        for i, local in self._split(rows).items():
+            base = self.bases[i]
+            for (
+                r,
+                chunk_id,
+                doc_id,
+                start,
+                end,
+                tokens,
+                page,
+                text,
+                title,
+                source,
+                terms,
+            ) in self.segments[i].files.chunks(local):
+                out[base + r] = StoredChunk(
+                    Chunk(doc_id, chunk_id, text, start, end, tokens, page), title, source, terms
+                )
+        return out
+
+    def live_rows(self) -> list[int]:
+        """Every live row number (proportional to the corpus: for tools and tests, not queries)."""
+        return [
+            base + r
+            for base, ref in zip(self.bases, self.manifest.segments, strict=True)
+            for r in range(ref.n_chunks)
+            if r not in self.deleted_rows[ref.id]
+        ]
+
+    def chunk(self, row: int) -> Chunk:
+        return self.chunks([row])[row].chunk
+
+    def vectors(self, rows: list[int]) -> np.ndarray:
+        """The stored vectors of ``rows`` (only these are read)."""
+        out = np.zeros((len(rows), self.manifest.dim), dtype=np.float32)
+        where = {row: k for k, row in enumerate(rows)}
+        for i, local in self._split(rows).items():
+            base = self.bases[i]
+            order = sorted(local)
+            out[[where[base + r] for r in order]] = self.segments[i].files.vectors[order]
+        return out
+
     def dense_search(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
-        """Exact inner-product search; (row, cosine) pairs, best first."""
-        if not self.chunks:
-            return []
-        k = min(k, len(self.chunks))
-        scores, ids = self.dense.search(vector.reshape(1, -1).astype(np.float32), k)
-        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+        """Best ``k`` live rows by cosine over all segments: (row, cosine), best first."""
+        return self.dense_search_many(vector.reshape(1, -1), k)[0]
+
+    def dense_search_many(self, vectors: np.ndarray, k: int) -> list[list[tuple[int, float]]]:
+        merged: list[list[tuple[int, float]]] = [[] for _ in range(len(vectors))]
+        for base, seg in zip(self.bases, self.segments, strict=True):
+            found = seg.dense.search(vectors, k, self.deleted_rows[seg.ref.id])
+            for q, pairs in enumerate(found):
+                merged[q].extend((base + r, s) for r, s in pairs)
+        return [sorted(m, key=lambda t: (-t[1], t[0]))[:k] for m in merged]
+
+    def lexical_search(self, query_terms: list[str], n: int) -> list[int]:
+        """Rows holding any of ``query_terms``, Tantivy's best ``n`` first."""
+        position = {ref.id: i for i, ref in enumerate(self.manifest.segments)}
+        return [
+            self.bases[position[sid]] + row
+            for sid, row in self.lexical.candidates(query_terms, n, self._live)
+        ]
+
+    def bm25(self, query_terms: list[str], chunks: list[StoredChunk]) -> np.ndarray:
+        """BM25 of ``chunks`` for the query, with this corpus's statistics."""
+        rows = [c.terms.split() for c in chunks]
+        return self.lexical.bm25(query_terms, rows, self._live.avg_len)
+
+    # -- documents ---------------------------------------------------------------------------
+
+    def _find(self, doc_id: str, with_text: bool = False) -> tuple[int, tuple] | None:
+        for i in reversed(range(len(self.segments))):
+            seg = self.segments[i]
+            if doc_id in self._deleted_docs[seg.ref.id]:
+                continue
+            rows = seg.files.documents([doc_id], with_text=with_text)
+            if rows:
+                return i, rows[0]
+        return None
+
+    def title(self, doc_id: str) -> str:
+        found = self._find(doc_id)
+        if found is None:
+            raise DocumentNotFound(doc_id)
+        return str(found[1][1])
 
     def documents(self) -> list[DocumentInfo]:
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT doc_id, title, source, n_chunks, length(text) "
-                "FROM documents ORDER BY doc_id"
-            ).fetchall()
-        return [DocumentInfo(*r) for r in rows]
+        out = []
+        for seg in self.segments:
+            gone = self._deleted_docs[seg.ref.id]
+            for doc_id, title, source, _, n_chunks, _, _, _, n_chars in seg.files.documents():
+                if doc_id not in gone:
+                    out.append(DocumentInfo(doc_id, title, source, n_chunks, n_chars))
+        return sorted(out, key=lambda d: d.doc_id)
 
     def document(self, doc_id: str) -> StoredDocument:
-        with self._lock:
-            row = self._db.execute(
-                "SELECT doc_id, title, source, text, content_hash, n_chunks, pages "
-                "FROM documents WHERE doc_id = ?",
-                (doc_id,),
-            ).fetchone()
-        if row is None:
+        found = self._find(doc_id, with_text=True)
+        if found is None:
             raise DocumentNotFound(doc_id)
-        doc_id, title, source, text, digest, n_chunks, pages = row
+        doc_id, title, source, digest, n_chunks, _, _, pages, _, text = found[1]
         return StoredDocument(doc_id, title, source, text, digest, n_chunks, json.loads(pages))
 
+    def excerpt(self, doc_id: str, start: int, end: int) -> str:
+        """``document(doc_id).text[start:end]``, without reading the rest of the text."""
+        found = self._find(doc_id)
+        if found is None:
+            raise DocumentNotFound(doc_id)
+        text = self.segments[found[0]].files.excerpt(doc_id, start, end)
+        return text or ""
+
     def close(self) -> None:
-        self._db.close()
+        """Nothing to release eagerly: segments close when no open version uses them."""
 
 
-def open_current(data_dir: Path) -> IndexVersion:
+def open_current(data_dir: Path, dense: DenseConfig | None = None) -> IndexVersion:
     """Open the live version of the index in ``data_dir``.
 
     Raises:
@@ -258,4 +305,4 @@ def open_current(data_dir: Path) -> IndexVersion:
     path = current_version_dir(data_dir)
     if path is None:
         raise NoIndexError(str(data_dir))
-    return IndexVersion(path)
+    return IndexVersion(path, dense)

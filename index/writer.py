@@ -1,34 +1,51 @@
-"""Build a new index version from the live one plus changes, then swap it in atomically."""
+"""Apply changes to an index as new segments and deletion marks, then publish a version atomically.
+
+A write costs what changed: new or changed documents go into one new segment; replaced and deleted
+documents only get deletion marks; unchanged segments are shared with the previous version, never
+copied or rewritten. Compaction merges segments and purges deleted rows under the same rules.
+"""
 
 from __future__ import annotations
 
 import fcntl
 import json
-import os
-import shutil
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
+from index import dense as dense_index
 from index.cache import EmbeddingCache
+from index.dense import DenseConfig
 from index.embedders import Embedder
-from index.store import (
-    FORMAT_VERSION,
-    IndexVersion,
+from index.layout import (
+    WRITER_LOCK,
+    ChunkRow,
+    Deleted,
+    DocRow,
     Manifest,
+    SegmentFiles,
+    SegmentRef,
+    cache_path,
     current_version_dir,
-    fsync_dir,
+    lexical_dir,
     live_version,
+    publish_version,
     read_tombstones,
     record_tombstones,
-    write_current,
+    remove_segment,
+    remove_staging,
+    remove_versions,
+    segment_ids_on_disk,
+    version_manifests,
+    write_segment,
 )
-from ingest.chunker import Chunk, SentenceChunker
+from index.lexical import LexicalStore, lexical_text
+from ingest.chunker import Chunk, Chunker
 from ingest.discover import LoadResult, load_paths, suffixed_id
 from ingest.loaders import Document, PageSpan
 from quarry.errors import ConfigError, DocumentNotFound, IndexWriteError
@@ -37,7 +54,7 @@ from quarry.progress import progress_bar
 
 @dataclass
 class WriteReport:
-    """What one ``IndexWriter.apply`` changed."""
+    """What one ``IndexWriter.apply`` (or ``compact``) changed."""
 
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
@@ -50,6 +67,20 @@ class WriteReport:
     version: str = ""
     seconds: float = 0.0
     skipped_deleted: list[str] = field(default_factory=list)
+    segments: int = 0
+    merged: int = 0  # segments merged by compaction in this write
+
+
+@dataclass(frozen=True)
+class LiveDoc:
+    """Where a live document is: its segment, rows, source and content hash."""
+
+    doc_id: str
+    segment: int
+    source: str
+    content_hash: str
+    row_start: int
+    row_end: int
 
 
 def existing_sources(data_dir: Path) -> dict[str, str]:
@@ -57,25 +88,56 @@ def existing_sources(data_dir: Path) -> dict[str, str]:
     path = current_version_dir(data_dir)
     if path is None:
         return {}
-    db = sqlite3.connect(f"file:{path / 'chunks.sqlite'}?mode=ro", uri=True)
-    try:
-        return dict(db.execute("SELECT doc_id, source FROM documents").fetchall())
-    finally:
-        db.close()
+    manifest = Manifest.read(path / "manifest.json")
+    return {d.doc_id: d.source for d in _live_docs(data_dir, manifest, None).values()}
+
+
+def _open_files(data_dir: Path, manifest: Manifest) -> list[SegmentFiles]:
+    return [SegmentFiles(data_dir, ref, manifest.dim) for ref in manifest.segments]
+
+
+def _live_docs(data_dir: Path, manifest: Manifest, doc_ids: set[str] | None) -> dict[str, LiveDoc]:
+    """The live documents among ``doc_ids`` (all when None), read from the segments."""
+    found: dict[str, LiveDoc] = {}
+    wanted = None if doc_ids is None else sorted(doc_ids)
+    for files in _open_files(data_dir, manifest):
+        try:
+            gone = {m.doc_id for m in manifest.deleted.get(files.ref.id, ())}
+            for doc_id, _, source, digest, _, start, end, *_ in files.documents(wanted):
+                if doc_id not in gone:
+                    found[doc_id] = LiveDoc(doc_id, files.ref.id, source, digest, start, end)
+        finally:
+            files.close()
+    return found
+
+
+# Embeds texts in batches, yielding (positions in ``texts``, their vectors) as batches finish.
+EmbedRunner = Callable[[list[str], int], Iterator[tuple[list[int], np.ndarray]]]
 
 
 class IndexWriter:
-    """Applies upserts and deletes to the index in ``data_dir``, one writer at a time."""
+    """Applies upserts and deletes to the index in ``data_dir``, one writer at a time.
+
+    ``max_segments``: past this many segments a write also merges the small ones; past
+    ``max_deleted`` (share of rows marked deleted) it merges everything and purges them.
+    ``embed_runner`` replaces the in-process embedding loop (``quarry.distributed`` runs it on a
+    Ray actor pool); whatever runs it, the vectors land in the same cache and segment.
+    """
 
     def __init__(
         self,
         data_dir: Path,
         embedder: Embedder,
-        chunker: SentenceChunker,
+        chunker: Chunker,
         keep_versions: int = 2,
         progress: bool | None = None,
         batch_size: int = 64,
+        dense: DenseConfig | None = None,
+        max_segments: int = 8,
+        max_deleted: float = 0.3,
+        embed_runner: EmbedRunner | None = None,
     ) -> None:
+        self.embed_runner = embed_runner or self._embed_here
         self.data_dir = data_dir
         self.batch_size = batch_size
         self.loaded_at: float | None = None
@@ -83,6 +145,9 @@ class IndexWriter:
         self.chunker = chunker
         self.keep_versions = keep_versions
         self.progress = progress
+        self.dense = dense or DenseConfig()
+        self.max_segments = max_segments
+        self.max_deleted = max_deleted
         if chunker.chunk_size > embedder.max_tokens:
             raise ConfigError(
                 f"chunk_size {chunker.chunk_size} tokens exceeds the embedder {embedder.name}'s "
@@ -102,9 +167,11 @@ class IndexWriter:
         deletes: Iterable[str] = (),
         prune_missing: bool = False,
         loaded_at: float | None = None,
+        chunked: Mapping[str, list[Chunk]] | None = None,
     ) -> WriteReport:
         """Add or replace ``upserts``, remove ``deletes``, optionally drop documents whose source
-        file is gone; then publish the result as the new live version.
+        file is gone; then publish the result as the new live version. ``chunked`` may hold the
+        upserts' chunks, made elsewhere with this writer's chunker (doc id -> chunks).
 
         Everything is decided under the writer lock: a document id another source already has
         gets a hash suffix, and an upsert of a document deleted after ``loaded_at`` (when its
@@ -113,13 +180,23 @@ class IndexWriter:
         """
         if loaded_at is None:
             loaded_at = self.loaded_at
+        pre = dict(chunked or {})
+        return self._locked(
+            lambda: self._apply_locked(list(upserts), set(deletes), prune_missing, loaded_at, pre)
+        )
+
+    def compact(self) -> WriteReport:
+        """Merge every segment into one and purge deleted rows (no re-embedding)."""
+        return self._locked(self._compact_locked)
+
+    def _locked(self, work) -> WriteReport:  # type: ignore[no-untyped-def]
         started = time.perf_counter()
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True)
-            with open(self.data_dir / ".writer.lock", "w") as lock:
+            with open(self.data_dir / WRITER_LOCK, "w") as lock:
                 fcntl.flock(lock, fcntl.LOCK_EX)
-                self._remove_stale_staging()
-                report = self._apply_locked(list(upserts), set(deletes), prune_missing, loaded_at)
+                remove_staging(self.data_dir)
+                report: WriteReport = work()
         except (OSError, sqlite3.Error) as exc:  # disk full, read-only or vanished data dir
             reason = getattr(exc, "strerror", None) or str(exc)
             raise IndexWriteError(
@@ -129,37 +206,23 @@ class IndexWriter:
         report.seconds = time.perf_counter() - started
         return report
 
-    def _remove_stale_staging(self) -> None:
-        # We hold the writer lock, so any staging folder belongs to a writer that died.
-        for stale in self.data_dir.glob("staging-*"):
-            shutil.rmtree(stale, ignore_errors=True)
-        for stale in self.data_dir.glob(".CURRENT.*.tmp"):
-            stale.unlink(missing_ok=True)
+    # -- apply ---------------------------------------------------------------------------------
 
-    def _load_live(self) -> tuple[dict[str, Document], dict[str, list[Chunk]], Manifest | None]:
+    def _live_manifest(self) -> Manifest | None:
         path = current_version_dir(self.data_dir)
         if path is None:
-            return {}, {}, None
-        live = IndexVersion(path)
-        try:
-            live.check_embedder(self.embedder.name, self.embedder.dim)
-            docs: dict[str, Document] = {}
-            for info in live.documents():
-                stored = live.document(info.doc_id)
-                docs[info.doc_id] = Document(
-                    stored.doc_id,
-                    stored.title,
-                    stored.source,
-                    stored.text,
-                    stored.content_hash,
-                    tuple(PageSpan(*p) for p in stored.pages),
-                )
-            chunks: dict[str, list[Chunk]] = {}
-            for chunk in live.chunks:
-                chunks.setdefault(chunk.doc_id, []).append(chunk)
-            return docs, chunks, live.manifest
-        finally:
-            live.close()
+            return None
+        manifest = Manifest.read(path / "manifest.json")
+        if manifest.embedder != self.embedder.name or manifest.dim != self.embedder.dim:
+            from quarry.errors import IndexMismatchError
+
+            raise IndexMismatchError(
+                f"the index in {self.data_dir} was built with embedder {manifest.embedder!r} "
+                f"(dim {manifest.dim}) but the configured embedder is {self.embedder.name!r} "
+                f"(dim {self.embedder.dim}); set QUARRY_EMBEDDER={manifest.embedder} or "
+                "re-ingest into a new data directory"
+            )
+        return manifest
 
     def _apply_locked(
         self,
@@ -167,58 +230,111 @@ class IndexWriter:
         deletes: set[str],
         prune_missing: bool,
         loaded_at: float | None,
+        chunked: dict[str, list[Chunk]],
     ) -> WriteReport:
         report = WriteReport()
         damaged = live_version(self.data_dir).problem is not None
-        docs, chunks, manifest = self._load_live()
+        manifest = self._live_manifest()
         tombstones = read_tombstones(self.data_dir)
-        same_chunking = manifest is not None and (
-            manifest.chunk_size == self.chunker.chunk_size
-            and manifest.chunk_overlap == self.chunker.chunk_overlap
+        rebuild = manifest is not None and (
+            manifest.chunk_size != self.chunker.chunk_size
+            or manifest.chunk_overlap != self.chunker.chunk_overlap
         )
-        if not same_chunking:
-            chunks = {}
+        wanted = set(deletes)
+        for doc in upserts:
+            wanted |= {doc.doc_id, suffixed_id(doc.doc_id, doc.source)}
+        known = (
+            _live_docs(self.data_dir, manifest, None if prune_missing or rebuild else wanted)
+            if manifest is not None
+            else {}
+        )
         for doc_id in deletes:
-            if doc_id not in docs:
+            if doc_id not in known:
                 raise DocumentNotFound(doc_id)
         if prune_missing:
-            deletes |= {d.doc_id for d in docs.values() if not Path(d.source).exists()}
+            deletes |= {d.doc_id for d in known.values() if not Path(d.source).exists()}
+        marks: dict[int, list[Deleted]] = (
+            {k: list(v) for k, v in manifest.deleted.items()} if manifest else {}
+        )
+
+        def mark(doc: LiveDoc) -> None:
+            marks.setdefault(doc.segment, []).append(
+                Deleted(doc.doc_id, doc.row_start, doc.row_end)
+            )
+
         for doc_id in sorted(deletes):
-            docs.pop(doc_id, None)
-            chunks.pop(doc_id, None)
+            mark(known.pop(doc_id))
             report.removed.append(doc_id)
+        fresh: dict[str, Document] = {}
         for doc in upserts:
             deleted_at = tombstones.get(doc.doc_id)
             if deleted_at is not None and loaded_at is not None and deleted_at >= loaded_at:
                 # deleted while this write was loading its files: the delete stands
                 report.skipped_deleted.append(doc.doc_id)
                 continue
-            owner = docs.get(doc.doc_id)
+            owner = known.get(doc.doc_id)
             if owner is not None and owner.source != doc.source:
                 # another file already has this id (same name, other folder): never replace it
                 doc = replace(doc, doc_id=suffixed_id(doc.doc_id, doc.source))
-            old = docs.get(doc.doc_id)
-            if old is not None and old.content_hash == doc.content_hash and doc.doc_id in chunks:
+            old = known.get(doc.doc_id)
+            if old is not None and old.content_hash == doc.content_hash and not rebuild:
                 report.unchanged.append(doc.doc_id)
                 continue
-            (report.updated if old is not None else report.added).append(doc.doc_id)
-            docs[doc.doc_id] = doc
-            chunks.pop(doc.doc_id, None)
-        for doc_id in sorted(docs):
-            if doc_id not in chunks:
-                chunks[doc_id] = self._chunk_checked(docs[doc_id])
-        ordered = [c for doc_id in sorted(docs) for c in chunks[doc_id]]
-        vectors = self._vectors(ordered, report)
-        report.version = self._publish(docs, ordered, vectors)
+            if doc.doc_id not in fresh:
+                (report.updated if old is not None else report.added).append(doc.doc_id)
+            fresh[doc.doc_id] = doc
+            if old is not None and not rebuild:
+                mark(known.pop(doc.doc_id))
+        segments = list(manifest.segments) if manifest else []
+        if rebuild and manifest is not None:
+            # chunking changed: every document is chunked again into one new segment
+            for doc in self._stored_documents(manifest):
+                if doc.doc_id in known and doc.doc_id not in fresh:
+                    fresh[doc.doc_id] = doc
+            segments, marks = [], {}
+        docs = [fresh[k] for k in sorted(fresh)]
+        if docs:
+            chunks = [c for d in docs for c in self._chunk_checked(d, chunked.get(d.doc_id))]
+            vectors = self._vectors(chunks, report)
+            segments.append(self._write_segment(docs, chunks, vectors))
+        if manifest is not None and not docs and not report.removed:
+            report.version = current_version_dir(self.data_dir).name  # type: ignore[union-attr]
+        else:
+            segments, marks, report.merged = self._maybe_merge(segments, marks)
+            new = self._manifest(segments, marks)
+            report.version = publish_version(self.data_dir, new)
         if report.removed:
             record_tombstones(self.data_dir, set(report.removed))
-        report.n_documents = len(docs)
-        report.n_chunks = len(ordered)
+        final = Manifest.read(self.data_dir / "versions" / report.version / "manifest.json")
+        report.n_documents = final.n_documents
+        report.n_chunks = final.n_chunks
+        report.segments = len(final.segments)
         self._collect_garbage(damaged)
         return report
 
-    def _chunk_checked(self, doc: Document) -> list[Chunk]:
-        chunks = self.chunker.chunk(doc)
+    def _stored_documents(self, manifest: Manifest) -> list[Document]:
+        out = []
+        for files in _open_files(self.data_dir, manifest):
+            try:
+                gone = {m.doc_id for m in manifest.deleted.get(files.ref.id, ())}
+                for row in files.documents(None, with_text=True):
+                    doc_id, title, source, digest, _, _, _, pages, _, text = row
+                    if doc_id not in gone:
+                        spans = tuple(PageSpan(*p) for p in json.loads(pages))
+                        out.append(Document(doc_id, title, source, text, digest, spans))
+            finally:
+                files.close()
+        return out
+
+    def _chunk_checked(self, doc: Document, pre: list[Chunk] | None = None) -> list[Chunk]:
+        """``doc``'s chunks (``pre`` when they were made elsewhere for this very document),
+        refused if the embedder would truncate one."""
+        if pre is not None and all(
+            c.doc_id == doc.doc_id and doc.text[c.char_start : c.char_end] == c.text for c in pre
+        ):
+            chunks = pre
+        else:
+            chunks = self.chunker.chunk(doc)
         for chunk in chunks:
             n = self.embedder.count_tokens(chunk.text)
             if n > self.embedder.max_tokens:
@@ -231,9 +347,7 @@ class IndexWriter:
         return chunks
 
     def _vectors(self, chunks: list[Chunk], report: WriteReport) -> np.ndarray:
-        cache = EmbeddingCache(
-            self.data_dir / "embeddings.sqlite", self.embedder.name, self.embedder.dim
-        )
+        cache = EmbeddingCache(cache_path(self.data_dir), self.embedder.name, self.embedder.dim)
         try:
             hashes = [c.text_hash for c in chunks]
             found = cache.get_many(hashes)
@@ -245,16 +359,21 @@ class IndexWriter:
             # Similar lengths in one batch: padding to a batch's longest text is wasted work
             # (sentence-transformers sorts within a call; our batches cut across documents).
             todo = sorted(missing.items(), key=lambda item: len(item[1]))
-            batch = self.batch_size
             with progress_bar(
                 total=len(todo), enabled=self.progress, desc="embedding", unit="chunk"
             ) as bar:
-                for i in range(0, len(todo), batch):
-                    part = todo[i : i + batch]
-                    vecs = self.embedder.embed([t for _, t in part])
-                    cache.put_many([h for h, _ in part], vecs)
-                    found.update({h: v for (h, _), v in zip(part, vecs, strict=True)})
-                    bar.update(len(part))
+                for positions, vecs in self.embed_runner([t for _, t in todo], self.batch_size):
+                    hashes_done = [todo[i][0] for i in positions]
+                    cache.put_many(hashes_done, vecs)
+                    found.update(zip(hashes_done, vecs, strict=True))
+                    bar.update(len(positions))
+            lost = sum(1 for h, _ in todo if h not in found)
+            if lost:
+                raise IndexWriteError(
+                    f"{lost} of {len(todo)} chunks came back without a vector (lost on a worker); "
+                    "nothing was published, and the vectors that did arrive are cached for the "
+                    "next run"
+                )
             report.embedded = len(todo)
             if not chunks:
                 return np.zeros((0, self.embedder.dim), dtype=np.float32)
@@ -262,79 +381,182 @@ class IndexWriter:
         finally:
             cache.close()
 
-    def _publish(self, docs: dict[str, Document], chunks: list[Chunk], vectors: np.ndarray) -> str:
-        import faiss
+    def _embed_here(self, texts: list[str], batch: int) -> Iterator[tuple[list[int], np.ndarray]]:
+        for i in range(0, len(texts), batch):
+            yield (
+                list(range(i, min(i + batch, len(texts)))),
+                self.embedder.embed(texts[i : i + batch]),
+            )
 
-        name = f"v{time.time_ns() // 1_000_000:014d}-{os.getpid()}"
-        staging = self.data_dir / f"staging-{name}"
-        staging.mkdir(parents=True)
-        db = sqlite3.connect(str(staging / "chunks.sqlite"))
-        with db:
-            db.execute(
-                "CREATE TABLE documents (doc_id TEXT PRIMARY KEY, title TEXT, source TEXT, "
-                "text TEXT, content_hash TEXT, n_chunks INTEGER, pages TEXT)"
+    # -- segments ------------------------------------------------------------------------------
+
+    def _next_segment_id(self) -> int:
+        taken = segment_ids_on_disk(self.data_dir)
+        for m in version_manifests(self.data_dir).values():
+            taken += [s.id for s in m.segments]
+        return max(taken, default=0) + 1
+
+    def _write_segment(
+        self, docs: list[Document], chunks: list[Chunk], vectors: np.ndarray
+    ) -> SegmentRef:
+        titles = {d.doc_id: d.title for d in docs}
+        terms = [lexical_text(titles[c.doc_id], c.text) for c in chunks]
+        rows = [
+            ChunkRow(
+                c.chunk_id,
+                c.doc_id,
+                c.char_start,
+                c.char_end,
+                c.token_count,
+                c.page,
+                " ".join(t),
+                c.text,
             )
-            db.execute(
-                "CREATE TABLE chunks (pos INTEGER PRIMARY KEY, chunk_id TEXT UNIQUE, doc_id TEXT, "
-                "char_start INTEGER, char_end INTEGER, token_count INTEGER, page INTEGER)"
+            for c, t in zip(chunks, terms, strict=True)
+        ]
+        doc_rows = [
+            DocRow(
+                d.doc_id,
+                d.title,
+                d.source,
+                d.content_hash,
+                [[p.page, p.char_start, p.char_end] for p in d.pages],
+                d.text,
             )
-            counts: dict[str, int] = {}
-            for c in chunks:
-                counts[c.doc_id] = counts.get(c.doc_id, 0) + 1
-            db.executemany(
-                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        d.doc_id,
-                        d.title,
-                        d.source,
-                        d.text,
-                        d.content_hash,
-                        counts.get(d.doc_id, 0),
-                        json.dumps([[p.page, p.char_start, p.char_end] for p in d.pages]),
-                    )
-                    for d in docs.values()
-                ],
-            )
-            db.executemany(
-                "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (i, c.chunk_id, c.doc_id, c.char_start, c.char_end, c.token_count, c.page)
-                    for i, c in enumerate(chunks)
-                ],
-            )
-        db.close()
-        index = faiss.IndexFlatIP(self.embedder.dim)
-        if len(vectors):
-            index.add(vectors)
-        faiss.write_index(index, str(staging / "dense.faiss"))
-        manifest = {
-            "embedder": self.embedder.name,
-            "dim": self.embedder.dim,
-            "chunk_size": self.chunker.chunk_size,
-            "chunk_overlap": self.chunker.chunk_overlap,
-            "format_version": FORMAT_VERSION,
-            "n_documents": len(docs),
-            "n_chunks": len(chunks),
-            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        }
-        (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
-        for f in staging.iterdir():
-            with open(f, "rb") as fh:
-                os.fsync(fh.fileno())
-        fsync_dir(staging)
-        versions = self.data_dir / "versions"
-        versions.mkdir(exist_ok=True)
-        os.replace(staging, versions / name)
-        fsync_dir(versions)
-        write_current(self.data_dir, name)
-        return name
+            for d in docs
+        ]
+        return self._store_segment(doc_rows, rows, vectors, terms)
+
+    def _store_segment(
+        self,
+        docs: list[DocRow],
+        rows: list[ChunkRow],
+        vectors: np.ndarray,
+        terms: Iterable[list[str]],
+    ) -> SegmentRef:
+        """Write the segment folder, then its lexical entries (see the layout's invariant)."""
+        index, kind = dense_index.build(vectors, self.dense)
+        ref = write_segment(
+            self.data_dir, self._next_segment_id(), docs, rows, vectors, index, kind
+        )
+        LexicalStore(lexical_dir(self.data_dir)).add_segment(ref.id, terms)
+        return ref
+
+    def _manifest(self, segments: list[SegmentRef], marks: dict[int, list[Deleted]]) -> Manifest:
+        ids = {s.id for s in segments}
+        deleted = {k: tuple(v) for k, v in marks.items() if k in ids and v}
+        n_deleted_rows = sum(m.row_end - m.row_start for v in deleted.values() for m in v)
+        return Manifest(
+            embedder=self.embedder.name,
+            dim=self.embedder.dim,
+            chunk_size=self.chunker.chunk_size,
+            chunk_overlap=self.chunker.chunk_overlap,
+            n_documents=sum(s.n_docs for s in segments) - sum(len(v) for v in deleted.values()),
+            n_chunks=sum(s.n_chunks for s in segments) - n_deleted_rows,
+            created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            segments=tuple(segments),
+            deleted=deleted,
+        )
+
+    def _maybe_merge(
+        self, segments: list[SegmentRef], marks: dict[int, list[Deleted]]
+    ) -> tuple[list[SegmentRef], dict[int, list[Deleted]], int]:
+        """Merge segments when there are too many, or too many deleted rows."""
+        total = sum(s.n_chunks for s in segments)
+        deleted = sum(m.row_end - m.row_start for v in marks.values() for m in v)
+        if total and deleted / total > self.max_deleted:
+            chosen = list(segments)
+        elif len(segments) > self.max_segments:
+            # the small ones: everything but the largest, unless it is small too
+            largest = max(segments, key=lambda s: s.n_chunks)
+            rest = total - largest.n_chunks
+            chosen = [s for s in segments if s is not largest or largest.n_chunks <= rest]
+        else:
+            return segments, marks, 0
+        if len(chosen) < 2 and not any(marks.get(s.id) for s in chosen):
+            return segments, marks, 0
+        merged = self._merge(chosen, marks)
+        keep = [s for s in segments if s not in chosen]
+        out_marks = {k: v for k, v in marks.items() if k not in {s.id for s in chosen}}
+        return ([merged, *keep] if merged.n_docs else keep), out_marks, len(chosen)
+
+    def _merge(self, chosen: list[SegmentRef], marks: dict[int, list[Deleted]]) -> SegmentRef:
+        """One new segment holding the live rows of ``chosen`` (vectors copied, not embedded)."""
+        docs: list[DocRow] = []
+        rows: list[ChunkRow] = []
+        parts: list[np.ndarray] = []
+        for ref in chosen:
+            files = SegmentFiles(self.data_dir, ref, self.embedder.dim)
+            try:
+                gone = {m.doc_id for m in marks.get(ref.id, ())}
+                for row in files.documents(None, with_text=True):
+                    doc_id, title, source, digest, _, _, _, pages, _, text = row
+                    if doc_id not in gone:
+                        docs.append(DocRow(doc_id, title, source, digest, json.loads(pages), text))
+                keep = []
+                for (
+                    r,
+                    chunk_id,
+                    doc_id,
+                    start,
+                    end,
+                    tokens,
+                    page,
+                    terms,
+                    text,
+                ) in files.iter_chunks():
+                    if doc_id not in gone:
+                        rows.append(
+                            ChunkRow(chunk_id, doc_id, start, end, tokens, page, terms, text)
+                        )
+                        keep.append(r)
+                parts.append(np.asarray(files.vectors[keep]) if keep else files.vectors[:0])
+            finally:
+                files.close()
+        # chunks must stay grouped by document, in the documents' order
+        order = {d.doc_id: i for i, d in enumerate(docs)}
+        pos = sorted(range(len(rows)), key=lambda i: (order[rows[i].doc_id], i))
+        rows = [rows[i] for i in pos]
+        vectors = (
+            np.concatenate(parts)[pos]
+            if parts
+            else np.zeros((0, self.embedder.dim), dtype=np.float32)
+        )
+        return self._store_segment(docs, rows, vectors, (r.terms.split() for r in rows))
+
+    def _compact_locked(self) -> WriteReport:
+        report = WriteReport()
+        damaged = live_version(self.data_dir).problem is not None
+        manifest = self._live_manifest()
+        if manifest is None:
+            return report
+        marks = {k: list(v) for k, v in manifest.deleted.items()}
+        segments = list(manifest.segments)
+        if len(segments) > 1 or any(marks.values()):
+            merged = self._merge(segments, marks)
+            segments = [merged] if merged.n_docs else []
+            report.merged = len(manifest.segments)
+            report.version = publish_version(self.data_dir, self._manifest(segments, {}))
+        else:
+            report.version = current_version_dir(self.data_dir).name  # type: ignore[union-attr]
+        final = Manifest.read(self.data_dir / "versions" / report.version / "manifest.json")
+        report.n_documents, report.n_chunks = final.n_documents, final.n_chunks
+        report.segments = len(final.segments)
+        self._collect_garbage(damaged)
+        return report
 
     def _collect_garbage(self, damaged: bool) -> None:
+        """Drop versions beyond ``keep_versions``, then segments no remaining version lists."""
         if damaged:
             return  # CURRENT was broken when this write began: keep everything until repaired
         live = current_version_dir(self.data_dir)
-        versions = sorted((self.data_dir / "versions").iterdir(), key=lambda p: p.name)
-        for old in versions[: -self.keep_versions]:
-            if old != live:
-                shutil.rmtree(old, ignore_errors=True)
+        manifests = version_manifests(self.data_dir)
+        names = sorted(manifests)
+        drop = [n for n in names[: -self.keep_versions] if live is None or n != live.name]
+        remove_versions(self.data_dir, drop)
+        used = {s.id for n, m in manifests.items() if n not in drop for s in m.segments}
+        orphans = [sid for sid in segment_ids_on_disk(self.data_dir) if sid not in used]
+        if orphans:
+            LexicalStore(lexical_dir(self.data_dir)).remove_segments(orphans)
+            for sid in orphans:
+                remove_segment(self.data_dir, sid)

@@ -32,6 +32,11 @@ class Chunk:
 
 
 class Chunker(Protocol):
+    """What the index writer needs of a chunker: its settings (recorded in the index) and chunks."""
+
+    chunk_size: int
+    chunk_overlap: int
+
     def chunk(self, doc: Document) -> list[Chunk]: ...
 
 

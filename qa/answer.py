@@ -283,7 +283,7 @@ class Answerer:
                 [
                     Duplicate(
                         d.doc_id,
-                        self.version.titles[d.doc_id],
+                        self.version.title(d.doc_id),
                         d.chunk_id,
                         d.char_start,
                         d.char_end,
@@ -442,8 +442,8 @@ class Answerer:
         parts: list[str] = []
         for s in chosen:
             c = s.candidate
-            source_text = self.version.document(c.hit.chunk.doc_id).text
-            if source_text[c.char_start : c.char_end] != c.text:
+            stored = self.version.excerpt(c.hit.chunk.doc_id, c.char_start, c.char_end)
+            if stored != c.text:
                 raise CitationIntegrityError(
                     f"quote for {c.hit.chunk.chunk_id} does not match the stored text"
                 )

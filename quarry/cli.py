@@ -118,41 +118,42 @@ def ingest(
             metavar="TOKENS", help="Overlap tokens [env QUARRY_CHUNK_OVERLAP, default 32]."
         ),
     ] = None,
+    ray: Annotated[
+        str | None,
+        typer.Option(
+            "--ray",
+            metavar="ADDRESS",
+            help="Load, chunk and embed on a Ray cluster: local:N (start N workers on "
+            "127.0.0.1, stopped afterwards), auto, or HOST:PORT / ray://HOST:PORT.",
+        ),
+    ] = None,
 ) -> None:
     """Ingest files (.txt .md .html .pdf .docx) into the index.
 
     Unchanged files are skipped, changed ones replaced; bad files are reported and skipped.
-    A progress bar shows on a terminal; a summary line always ends the run.
+    A progress bar shows on a terminal; a summary line always ends the run. With --ray the
+    result is the same index a plain ingest builds, made on a Ray cluster.
 
     \b
     Examples:
       quarry ingest corpus/
       quarry ingest ~/notes report.pdf --prune
       quarry ingest docs/ --chunk-size 128 --chunk-overlap 24
+      quarry ingest big-folder/ --ray local:4
     """
     settings = make_settings(
         data_dir=data_dir, embedder=embedder, chunk_size=chunk_size, chunk_overlap=chunk_overlap
     )
-    _ingest(settings, paths, prune)
+    _ingest(settings, paths, prune, ray)
 
 
-def _ingest(settings: Settings, paths: list[Path], prune: bool) -> None:
-    from index.embedders import load_embedder
-    from index.writer import IndexWriter
-    from ingest.chunker import SentenceChunker
+def _ingest(settings: Settings, paths: list[Path], prune: bool, ray: str | None = None) -> None:
+    from quarry.ingestor import Ingestor
 
-    chunker = SentenceChunker(settings.chunk_size, settings.chunk_overlap)
-    writer = IndexWriter(
-        settings.data_dir,
-        load_embedder(settings.embedder),
-        chunker,
-        settings.keep_versions,
-        batch_size=settings.embed_batch_size,
-    )
-    loaded = writer.load(paths)
+    result = Ingestor(settings).ingest(paths, prune, ray)
+    loaded, report = result.loaded, result.report
     for failure in loaded.failures:
         typer.echo(f"skipped {failure.path}: {failure.reason}", err=True)
-    report = writer.apply(loaded.documents, prune_missing=prune)
     typer.echo(
         f"ingested {len(loaded.documents)} files: {len(report.added)} added, "
         f"{len(report.updated)} updated, {len(report.unchanged)} unchanged, "
@@ -248,22 +249,35 @@ def rm(
     Example:
       quarry rm 000_c2cc40ca7ae94980
     """
-    from index.embedders import RecordedEmbedder
-    from index.store import open_current
-    from index.writer import IndexWriter
-    from ingest.chunker import SentenceChunker
+    from quarry.ingestor import Ingestor
 
     settings = make_settings(data_dir=data_dir, embedder=embedder)
-    manifest = open_current(settings.data_dir).manifest
-    # Deleting needs no model: the other chunks' vectors come from the embedding cache.
-    writer = IndexWriter(
-        settings.data_dir,
-        RecordedEmbedder(manifest.embedder, manifest.dim),
-        SentenceChunker(manifest.chunk_size, manifest.chunk_overlap),
-        settings.keep_versions,
-    )
-    report = writer.apply(deletes=doc_ids)
+    # Deleting needs no model: it only writes deletion marks.
+    report = Ingestor(settings).delete(doc_ids)
     typer.echo(f"removed {', '.join(report.removed)}; {report.n_documents} documents left")
+
+
+@app.command()
+def compact(data_dir: DataDir = None) -> None:
+    """Merge the index's segments into one and purge deleted rows.
+
+    Writes add segments and deletion marks; a write also merges small segments past
+    QUARRY_MAX_SEGMENTS, and everything once 30% of rows are deleted. This does it now. No model
+    is loaded and nothing is embedded again; the live version serves until the new one is
+    published.
+
+    \b
+    Example:
+      quarry compact
+    """
+    from quarry.ingestor import Ingestor
+
+    settings = make_settings(data_dir=data_dir)
+    report = Ingestor(settings).compact()
+    typer.echo(
+        f"compacted {report.merged} segment(s) into {report.segments}: {report.n_documents} "
+        f"documents, {report.n_chunks} chunks in {report.seconds:.1f}s -> {report.version}"
+    )
 
 
 @app.command()

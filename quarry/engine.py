@@ -1,11 +1,13 @@
 """Wires the stages together for the CLI and the API: one embedder, the live index, an answerer.
 
 The engine notices when another process publishes a new index version (``CURRENT`` changes) and
-switches to it between requests; a request in flight keeps the version it started with.
+opens it on a background thread while the previous version keeps answering; a request waits at
+most ``switch_wait_s`` for it. A request in flight keeps the version it started with.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 
@@ -16,7 +18,10 @@ from qa.policy import AnswerPolicy
 from qa.reader import CrossEncoderReader, Reader
 from qa.types import Answer
 from quarry.errors import NoIndexError
+from quarry.ingestor import dense_from
 from quarry.settings import Settings
+
+log = logging.getLogger("quarry.engine")
 
 
 def policy_from(settings: Settings) -> AnswerPolicy:
@@ -38,6 +43,8 @@ class Engine:
         self._lock = threading.Lock()
         self._answerer: Answerer | None = None
         self._pointer: tuple[float, bytes] | None = None
+        self._switch: threading.Thread | None = None
+        self._switch_error: BaseException | None = None
 
     @property
     def embedder(self) -> Embedder:
@@ -66,7 +73,9 @@ class Engine:
             return (0.0, b"") if versions.is_dir() and any(versions.iterdir()) else None
 
     def answerer(self) -> Answerer:
-        """The answerer for the live version, reloading it if a new version was published.
+        """The answerer for the live version. A newly published version is opened in the
+        background; until it is ready (at most ``switch_wait_s`` per request) the previous one
+        answers.
 
         Raises:
             NoIndexError: nothing ingested yet.
@@ -78,25 +87,53 @@ class Engine:
             return current
         if state is None:  # fail before loading the model
             raise NoIndexError(str(self.settings.data_dir))
-        embedder = self.embedder
-        reader = self.reader
+        if current is None:
+            with self._lock:
+                if self._answerer is None or state != self._pointer:
+                    self._open(state)
+                assert self._answerer is not None
+                return self._answerer
         with self._lock:
-            if self._answerer is not None and state == self._pointer:
-                return self._answerer  # another request loaded it meanwhile
-            version = open_current(Path(self.settings.data_dir))
-            version.check_embedder(embedder.name, embedder.dim)
-            self._answerer = Answerer(
-                version,
-                embedder,
-                policy_from(self.settings),
-                self.settings.retrieval,
-                self.settings.hybrid_alpha,
-                reader,
-                self.settings.top_k,
-                self.settings.rerank_depth,
-            )
-            self._pointer = state
-            return self._answerer
+            if self._switch is None or not self._switch.is_alive():
+                self._switch_error = None
+                self._switch = threading.Thread(
+                    target=self._switch_to, args=(state,), name="quarry-open-version", daemon=True
+                )
+                self._switch.start()
+            switch = self._switch
+        switch.join(self.settings.switch_wait_s)
+        if self._switch_error is not None and not switch.is_alive():
+            raise self._switch_error
+        return self._answerer or current
+
+    def _switch_to(self, state: tuple[float, bytes]) -> None:
+        try:
+            with self._lock:
+                if state != self._pointer:
+                    self._open(state)
+        except BaseException as exc:  # reported to the request that waits for it
+            log.error("cannot open the new index version: %s", exc)
+            self._switch_error = exc
+
+    def _open(self, state: tuple[float, bytes]) -> None:
+        """Open the live version and make its answerer current (holding ``_lock``)."""
+        embedder = self._embedder or load_embedder(self.settings.embedder, self.settings.threads)
+        self._embedder = embedder
+        if self.settings.reader and self._reader is None:
+            self._reader = CrossEncoderReader(threads=self.settings.threads)
+        version = open_current(Path(self.settings.data_dir), dense_from(self.settings))
+        version.check_embedder(embedder.name, embedder.dim)
+        self._answerer = Answerer(
+            version,
+            embedder,
+            policy_from(self.settings),
+            self.settings.retrieval,
+            self.settings.hybrid_alpha,
+            self._reader if self.settings.reader else None,
+            self.settings.top_k,
+            self.settings.rerank_depth,
+        )
+        self._pointer = state
 
     def version(self) -> IndexVersion:
         return self.answerer().version

@@ -81,6 +81,37 @@ class Settings(BaseSettings):
         default_factory=lambda: ["http://127.0.0.1:8000", "http://localhost:8000"]
     )
     keep_versions: int = Field(2, ge=1, le=100, description="Index versions kept on disk.")
+    ann_threshold: int = Field(
+        50_000,
+        ge=1,
+        description="A segment with at least this many chunks gets an approximate (ANN) index; "
+        "smaller ones are searched exactly.",
+    )
+    ann_factory: str = Field(
+        "HNSW32,SQ8",
+        min_length=1,
+        description="FAISS index_factory string for ANN segments ({nlist} is replaced by ~4*sqrt "
+        "(rows), for IVF).",
+    )
+    ann_search: str = Field(
+        "efSearch=512",
+        description="FAISS ParameterSpace settings for ANN search (efSearch=512 for HNSW, "
+        "nprobe=N for IVF).",
+    )
+    max_segments: int = Field(
+        8,
+        ge=1,
+        le=1000,
+        description="Past this many segments a write also merges the small ones (see quarry "
+        "compact).",
+    )
+    switch_wait_s: float = Field(
+        2.0,
+        ge=0.0,
+        le=60.0,
+        description="How long a request waits for a newly published version to open before the "
+        "previous version answers it.",
+    )
     corpus_dir: Path | None = Field(
         None, description="Folder that POST /admin/reingest ingests (with prune)."
     )

@@ -26,21 +26,13 @@ def real_embedder():
 @pytest.fixture(scope="session")
 def seed_settings(tmp_path_factory, real_embedder):
     """Settings pointing at an index of the bundled seed corpus built with the real model."""
-    from index.writer import IndexWriter
-    from ingest.chunker import SentenceChunker
-    from ingest.discover import load_paths
+    from quarry.ingestor import Ingestor
     from quarry.settings import Settings
 
     data_dir = tmp_path_factory.mktemp("seed-index")
     settings = Settings(data_dir=data_dir)
-    loaded = load_paths([CORPUS], progress=False)
-    assert not loaded.failures
-    IndexWriter(
-        data_dir,
-        real_embedder,
-        SentenceChunker(settings.chunk_size, settings.chunk_overlap),
-        progress=False,
-    ).apply(loaded.documents)
+    result = Ingestor(settings, real_embedder, progress=False).ingest([CORPUS])
+    assert not result.loaded.failures
     return settings
 
 

@@ -102,8 +102,7 @@ def test_kill_mid_ingest_keeps_previous_index(tmp_path, seed_settings, real_embe
 def test_deleted_document_is_never_cited_again(tmp_path, seed_settings, real_embedder):
     import shutil
 
-    from index.writer import IndexWriter
-    from ingest.chunker import SentenceChunker
+    from quarry.ingestor import Ingestor
 
     data_dir = tmp_path / "data"
     shutil.copytree(seed_settings.data_dir, data_dir)
@@ -112,9 +111,7 @@ def test_deleted_document_is_never_cited_again(tmp_path, seed_settings, real_emb
     assert any(c.doc_id.startswith("004") for c in engine.answer(question, 10).citations) or any(
         p.doc_id.startswith("004") for p in engine.answer(question, 10).passages
     )
-    IndexWriter(data_dir, real_embedder, SentenceChunker(160, 32), progress=False).apply(
-        deletes=["004_f2de16cde25f0e02"]
-    )
+    Ingestor(Settings(data_dir=data_dir), real_embedder).write(deletes=["004_f2de16cde25f0e02"])
     for q in [
         question,
         "Makhdoom Babar",

@@ -43,8 +43,9 @@ def test_gold_set_gate_passes_and_is_deterministic(seed_engine, gold):
 class ReversedRetriever(Retriever):
     """Deliberately broken: returns the worst-scoring chunks first."""
 
-    def scored(self, query, n, query_vector=None):
-        return list(reversed(super().scored(query, 10_000, query_vector)))[:n]
+    def _scored(self, query, n, query_vector=None):
+        scored, stored = super()._scored(query, 10_000, query_vector)
+        return list(reversed(scored))[:n], stored
 
 
 def test_gate_fails_on_a_broken_retriever(seed_engine, gold):

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from index.lexical import LexicalIndex, tokenize
+from index.lexical import LexicalStore, tokenize
 from index.retriever import Retriever
 from index.store import open_current
 from index.writer import IndexWriter
@@ -32,7 +32,8 @@ def test_ingest_then_reingest_skips_unchanged_and_reembeds_only_changes(tmp_path
     first = w.apply(load_paths([corpus_copy], progress=False).documents)
     assert len(first.added) == 5 and first.embedded == first.n_chunks > 0
     again = w.apply(load_paths([corpus_copy], progress=False).documents)
-    assert len(again.unchanged) == 5 and again.embedded == 0 and again.reused == again.n_chunks
+    assert len(again.unchanged) == 5 and again.embedded == 0
+    assert again.version == first.version  # nothing changed: nothing written, nothing published
     target = next(corpus_copy.glob("003_*.txt"))
     target.write_text(target.read_text() + "\n\nA brand new closing sentence about quarry tests.")
     emb.embedded_texts.clear()
@@ -48,14 +49,15 @@ def test_delete_and_prune_remove_every_trace(tmp_path, corpus_copy):
     w.apply(deletes=["004_f2de16cde25f0e02"])
     version = open_current(tmp_path / "data")
     assert "004_f2de16cde25f0e02" not in {d.doc_id for d in version.documents()}
-    assert all(c.doc_id != "004_f2de16cde25f0e02" for c in version.chunks)
+    chunks = version.chunks(version.live_rows())
+    assert chunks and all(c.chunk.doc_id != "004_f2de16cde25f0e02" for c in chunks.values())
     with pytest.raises(DocumentNotFound):
         version.document("004_f2de16cde25f0e02")
     # A query made of that document's own words finds nothing of it, lexically or densely.
     for mode in ("dense", "lexical", "hybrid"):
         hits = Retriever(version, HashingEmbedder(), mode).search("Makhdoom Babar Daily Mail", 50)
         assert all(h.chunk.doc_id != "004_f2de16cde25f0e02" for h in hits)
-    assert version.lexical.scores("Makhdoom Babar").max() == 0
+    assert version.lexical_search(tokenize("Makhdoom Babar"), 50) == []
     next(corpus_copy.glob("000_*.txt")).unlink()
     report = w.apply(prune_missing=True)
     assert report.removed == ["000_c2cc40ca7ae94980"]
@@ -67,7 +69,9 @@ def test_faiss_topk_equals_numpy_bruteforce(tmp_path, corpus_copy):
     emb = HashingEmbedder()
     writer(tmp_path / "data", emb).apply(load_paths([corpus_copy], progress=False).documents)
     version = open_current(tmp_path / "data")
-    vectors = emb.embed([c.text for c in version.chunks])
+    rows = version.live_rows()
+    stored = version.chunks(rows)
+    vectors = emb.embed([stored[r].chunk.text for r in rows])
     for q in ["rare earth shipment", "CPEC investment billion", "Lin Jian foreign ministry"]:
         qv = emb.embed_queries([q])[0]
         got = version.dense_search(qv, 10)
@@ -80,11 +84,17 @@ def test_faiss_topk_equals_numpy_bruteforce(tmp_path, corpus_copy):
             assert score == pytest.approx(float(brute[row]), abs=1e-5)
 
 
-def test_bm25_matches_hand_computed_reference():
+def test_bm25_matches_hand_computed_reference(tmp_path):
+    """Tantivy (on disk) finds the rows and counts them; the score is Okapi BM25 by hand."""
+    from index.lexical import Live
+
     texts = ["cat sat mat", "dog chased cat cat", "bird flew"]
-    index = LexicalIndex(texts)
-    k1, b = 1.5, 0.75
     docs = [tokenize(t) for t in texts]
+    store = LexicalStore(tmp_path / "lex")
+    assert store.snapshot().share("cat") == 0.0  # empty index
+    store.add_segment(7, docs)
+    index = store.snapshot()
+    k1, b = 1.5, 0.75
     avgdl = sum(map(len, docs)) / len(docs)
 
     def reference(query, doc):
@@ -100,13 +110,17 @@ def test_bm25_matches_hand_computed_reference():
         return score
 
     for query in ["cat", "dog cat", "bird", "unknown"]:
-        got = index.scores(query)
+        got = index.bm25(tokenize(query), docs, avgdl)
         assert got == pytest.approx([reference(query, d) for d in docs], rel=1e-5)
+        found = index.candidates(tokenize(query), 10, Live({7: frozenset()}, avgdl))
+        assert sorted(row for _, row in found) == [i for i, d in enumerate(docs) if got[i] > 0]
+    # deleted rows and segments a version does not list are never candidates
+    assert index.candidates(["cat"], 10, Live({7: frozenset({1})}, avgdl)) == [(7, 0)]
+    assert index.candidates(["cat"], 10, Live({8: frozenset()}, avgdl)) == []
     # share: rows holding a term, counted once per row however often it repeats there
     assert index.share("cat") == pytest.approx(2 / 3)
     assert index.share("bird") == pytest.approx(1 / 3)
     assert index.share("unknown") == 0.0
-    assert LexicalIndex([]).share("cat") == 0.0
 
 
 def test_hybrid_fusion_formula(tmp_path, corpus_copy):
@@ -115,13 +129,15 @@ def test_hybrid_fusion_formula(tmp_path, corpus_copy):
     version = open_current(tmp_path / "data")
     r = Retriever(version, emb, "hybrid", alpha=0.6)
     q = "first shipment of rare earth to the United States"
-    lex = version.lexical.scores(q)
     qv = emb.embed_queries([q])[0]
-    for row, fused, dense, lexical in r.scored(q, 20)[:10]:
-        assert fused == pytest.approx(0.6 * dense + 0.4 * lexical / lex.max(), abs=1e-5)
-        assert dense == pytest.approx(
-            float(emb.embed([version.chunks[row].text])[0] @ qv), abs=1e-5
-        )
+    scored = r.scored(q, 20)
+    stored = version.chunks([row for row, *_ in scored])
+    lex = version.bm25(tokenize(q), list(stored.values()))
+    top = max(t[3] for t in scored)
+    assert top == pytest.approx(float(lex.max()), rel=1e-6)  # the best lexical row is a candidate
+    for row, fused, dense, lexical in scored[:10]:
+        assert fused == pytest.approx(0.6 * dense + 0.4 * lexical / top, abs=1e-5)
+        assert dense == pytest.approx(float(emb.embed([stored[row].chunk.text])[0] @ qv), abs=1e-5)
 
 
 def test_search_skips_overlapping_chunks_of_one_document(tmp_path, corpus_copy):

@@ -16,8 +16,8 @@ pytestmark = pytest.mark.slow
 
 
 def test_two_servers_share_one_index_through_a_publish(tmp_path, seed_settings, real_embedder):
-    from index.writer import IndexWriter
-    from ingest.chunker import SentenceChunker
+    from quarry.ingestor import Ingestor
+    from quarry.settings import Settings
 
     data_dir = tmp_path / "data"
     shutil.copytree(seed_settings.data_dir, data_dir)
@@ -38,8 +38,9 @@ def test_two_servers_share_one_index_through_a_publish(tmp_path, seed_settings, 
 
         def publish():
             time.sleep(2)
-            writer = IndexWriter(data_dir, real_embedder, SentenceChunker(160, 32), progress=False)
-            writer.apply(writer.load([note.parent]).documents)
+            Ingestor(Settings(data_dir=data_dir), real_embedder, progress=False).ingest(
+                [note.parent]
+            )
 
         publisher = threading.Thread(target=publish)
         publisher.start()

@@ -139,9 +139,8 @@ def test_table_fact_is_answered_with_its_row(tmp_path, real_embedder):
     """The question that got a confident wrong answer before tables were kept."""
     import docx
 
-    from index.writer import IndexWriter
-    from ingest.discover import load_paths
     from quarry.engine import Engine
+    from quarry.ingestor import Ingestor
     from quarry.settings import Settings
 
     document = docx.Document()
@@ -155,9 +154,7 @@ def test_table_fact_is_answered_with_its_row(tmp_path, real_embedder):
     folder.mkdir()
     document.save(str(folder / "club.docx"))
     settings = Settings(data_dir=tmp_path / "data")
-    IndexWriter(settings.data_dir, real_embedder, SentenceChunker(160, 32), progress=False).apply(
-        load_paths([folder], progress=False).documents
-    )
+    Ingestor(settings, real_embedder, progress=False).ingest([folder])
     answer = Engine(settings, embedder=real_embedder).answer("Who is the robotics club mentor?")
     assert "Alana Brooks" in answer.answer
     assert any(c.quote == "Mentor: Dr. Alana Brooks" for c in answer.citations)

@@ -69,13 +69,10 @@ def page(browser, server):
 
 def ingest_into(server, embedder, path):
     """Add a file to the running server's index, as another process would (it hot-reloads)."""
-    from index.writer import IndexWriter
-    from ingest.chunker import SentenceChunker
-    from ingest.discover import load_paths
+    from quarry.ingestor import Ingestor
+    from quarry.settings import Settings
 
-    IndexWriter(server["data_dir"], embedder, SentenceChunker(160, 32), progress=False).apply(
-        load_paths([path], progress=False).documents
-    )
+    Ingestor(Settings(data_dir=server["data_dir"]), embedder, progress=False).ingest([path])
 
 
 def ask(page, question):

@@ -1,0 +1,512 @@
+"""The on-disk format of an index. This is the only module that knows file names and schemas.
+
+    data_dir/
+      CURRENT                       name of the live version (replaced atomically)
+      versions/<name>/manifest.json a version: the segments it is made of, plus deletion marks
+      segments/seg-<id>/            one immutable segment, shared by every version that lists it
+        chunks.sqlite               documents (title, source, text) and chunks (text, offsets)
+        vectors.f32                 the chunks' vectors, row-major float32, memory-mapped
+        dense.faiss                 the segment's search index: exact when small, ANN above
+      lexical/                      Tantivy: one entry per chunk row (segment id, row, terms)
+      embeddings.sqlite             vector cache, keyed by (embedder, sha256 of chunk text)
+      deletions.json                recent deletions (doc id -> time), see ``record_tombstones``
+      staging-*/                    something being built; never read, removed by the next writer
+
+Writes never modify a file that a version refers to. An upsert writes a new segment and marks the
+replaced documents' rows deleted in the new version's manifest; a delete only writes marks. A
+version is published by writing its manifest (fsync, rename) and then ``CURRENT``.
+
+Invariant for crash safety: a segment's folder is complete before its rows enter the lexical
+index, and its rows leave the lexical index before its folder is removed; so every lexical entry
+names a segment folder that exists, and entries of segments no version lists are filtered out
+(and purged by the next writer).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+log = logging.getLogger("quarry.index")
+
+FORMAT_VERSION = 2
+CURRENT = "CURRENT"
+VERSIONS = "versions"
+SEGMENTS = "segments"
+LEXICAL = "lexical"
+EMBEDDING_CACHE = "embeddings.sqlite"
+WRITER_LOCK = ".writer.lock"
+TOMBSTONES = "deletions.json"
+TOMBSTONE_DAYS = 7
+
+_SCHEMA = (
+    # text is last so that reading a title or source never pages in a long document
+    "CREATE TABLE documents (doc_id TEXT PRIMARY KEY, title TEXT, source TEXT, "
+    "content_hash TEXT, n_chunks INTEGER, row_start INTEGER, row_end INTEGER, pages TEXT, "
+    "n_chars INTEGER, text TEXT)",
+    # terms: the chunk's lexical terms, space-joined, so BM25 never re-tokenizes at query time
+    "CREATE TABLE chunks (row INTEGER PRIMARY KEY, chunk_id TEXT, doc_id TEXT, "
+    "char_start INTEGER, char_end INTEGER, token_count INTEGER, page INTEGER, "
+    "terms TEXT, text TEXT)",
+)
+
+
+@dataclass(frozen=True)
+class SegmentRef:
+    """A segment as a version's manifest lists it."""
+
+    id: int
+    n_docs: int
+    n_chunks: int
+    lex_tokens: int  # sum of the chunks' lexical lengths (for BM25's average length)
+    dense: str  # "flat" or the FAISS factory string of its ANN index
+
+    @property
+    def name(self) -> str:
+        return f"seg-{self.id:08d}"
+
+
+@dataclass(frozen=True)
+class Deleted:
+    """Rows ``[row_start, row_end)`` of one segment, the chunks of a document no longer live."""
+
+    doc_id: str
+    row_start: int
+    row_end: int
+
+
+@dataclass(frozen=True)
+class Manifest:
+    embedder: str
+    dim: int
+    chunk_size: int
+    chunk_overlap: int
+    n_documents: int  # live documents
+    n_chunks: int  # live chunks
+    created_at: str
+    segments: tuple[SegmentRef, ...] = ()
+    deleted: dict[int, tuple[Deleted, ...]] = field(default_factory=dict)  # segment id -> marks
+    format_version: int = FORMAT_VERSION
+
+    @classmethod
+    def read(cls, path: Path) -> Manifest:
+        data = json.loads(path.read_text())
+        if data.get("format_version") != FORMAT_VERSION:
+            from quarry.errors import IndexMismatchError
+
+            raise IndexMismatchError(
+                f"the index in {path.parent.parent.parent} has on-disk format "
+                f"{data.get('format_version')}, this Quarry reads format {FORMAT_VERSION}; "
+                "re-ingest into a new data directory"
+            )
+        return cls(
+            embedder=data["embedder"],
+            dim=data["dim"],
+            chunk_size=data["chunk_size"],
+            chunk_overlap=data["chunk_overlap"],
+            n_documents=data["n_documents"],
+            n_chunks=data["n_chunks"],
+            created_at=data["created_at"],
+            segments=tuple(SegmentRef(**s) for s in data["segments"]),
+            deleted={
+                int(k): tuple(Deleted(*m) for m in v) for k, v in data.get("deleted", {}).items()
+            },
+        )
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data["deleted"] = {
+            str(k): [[m.doc_id, m.row_start, m.row_end] for m in v]
+            for k, v in self.deleted.items()
+            if v
+        }
+        return json.dumps(data, indent=1) + "\n"
+
+    @property
+    def n_rows(self) -> int:
+        """Rows in all segments, deleted ones included (what the lexical index holds)."""
+        return sum(s.n_chunks for s in self.segments)
+
+
+def versions_dir(data_dir: Path) -> Path:
+    return data_dir / VERSIONS
+
+
+def segment_dir(data_dir: Path, segment: SegmentRef | int) -> Path:
+    sid = segment if isinstance(segment, int) else segment.id
+    return data_dir / SEGMENTS / f"seg-{sid:08d}"
+
+
+def lexical_dir(data_dir: Path) -> Path:
+    return data_dir / LEXICAL
+
+
+def cache_path(data_dir: Path) -> Path:
+    return data_dir / EMBEDDING_CACHE
+
+
+# -- live version ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LiveVersion:
+    """Which version is live, and whether ``CURRENT`` says so truthfully.
+
+    ``path`` is None only when nothing has been ingested. ``problem`` is set when ``CURRENT`` is
+    missing, unreadable or names a version that is not there: the newest valid version is served
+    instead, and old versions must not be cleaned up until it is repaired (``quarry doctor``).
+    """
+
+    path: Path | None
+    problem: str | None = None
+
+
+def _valid(path: Path) -> bool:
+    try:
+        data = json.loads((path / "manifest.json").read_text())
+        return all(
+            (segment_dir(path.parent.parent, s["id"]) / "segment.json").is_file()
+            for s in data["segments"]
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+def live_version(data_dir: Path) -> LiveVersion:
+    """Resolve ``CURRENT``; never mistake a broken pointer for an empty index."""
+    versions = versions_dir(data_dir)
+    problem = None
+    try:
+        name = (data_dir / CURRENT).read_bytes().decode("utf-8").strip()
+        if name and "/" not in name and _valid(versions / name):
+            return LiveVersion(versions / name)
+        problem = f"CURRENT names version {name[:80]!r}, which is missing or incomplete"
+    except FileNotFoundError:
+        problem = None
+    except (OSError, UnicodeDecodeError) as exc:
+        problem = f"CURRENT is unreadable ({type(exc).__name__})"
+    candidates = sorted(
+        (p for p in versions.iterdir() if _valid(p)) if versions.is_dir() else [],
+        key=lambda p: p.name,
+    )
+    if not candidates:
+        return LiveVersion(None, problem)
+    if problem is None:
+        problem = "CURRENT is missing but versions exist"
+    log.error(
+        "index in %s is damaged: %s; serving the newest valid version %s; old versions are "
+        "kept until `quarry doctor --repair`",
+        data_dir,
+        problem,
+        candidates[-1].name,
+    )
+    return LiveVersion(candidates[-1], problem)
+
+
+def current_version_dir(data_dir: Path) -> Path | None:
+    """The live version's folder, or None when nothing has been ingested yet."""
+    return live_version(data_dir).path
+
+
+def has_versions(data_dir: Path) -> bool:
+    versions = versions_dir(data_dir)
+    return versions.is_dir() and any(versions.iterdir())
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_tree(path: Path) -> None:
+    for f in path.iterdir():
+        with open(f, "rb") as fh:
+            os.fsync(fh.fileno())
+    fsync_dir(path)
+
+
+def write_current(data_dir: Path, name: str) -> None:
+    """Point ``CURRENT`` at version ``name`` atomically (write, fsync, rename)."""
+    tmp = data_dir / f".{CURRENT}.{os.getpid()}.tmp"
+    with open(tmp, "w") as fh:
+        fh.write(name + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, data_dir / CURRENT)
+    fsync_dir(data_dir)
+
+
+def publish_version(data_dir: Path, manifest: Manifest) -> str:
+    """Write ``manifest`` as a new version and make it live; returns the version's name."""
+    name = f"v{time.time_ns() // 1_000_000:014d}-{os.getpid()}"
+    staging = data_dir / f"staging-{name}"
+    staging.mkdir(parents=True)
+    (staging / "manifest.json").write_text(manifest.to_json())
+    _fsync_tree(staging)
+    versions = versions_dir(data_dir)
+    versions.mkdir(exist_ok=True)
+    os.replace(staging, versions / name)
+    fsync_dir(versions)
+    write_current(data_dir, name)
+    return name
+
+
+def version_manifests(data_dir: Path) -> dict[str, Manifest]:
+    """Every readable version on disk, by name."""
+    out = {}
+    versions = versions_dir(data_dir)
+    for path in sorted(versions.iterdir()) if versions.is_dir() else []:
+        try:
+            out[path.name] = Manifest.read(path / "manifest.json")
+        except Exception:  # unreadable or another format: not a version this Quarry can use
+            continue
+    return out
+
+
+def remove_versions(data_dir: Path, names: Iterable[str]) -> None:
+    for name in names:
+        shutil.rmtree(versions_dir(data_dir) / name, ignore_errors=True)
+
+
+def segment_ids_on_disk(data_dir: Path) -> list[int]:
+    root = data_dir / SEGMENTS
+    out = []
+    for path in root.iterdir() if root.is_dir() else []:
+        if path.name.startswith("seg-") and path.name[4:].isdigit():
+            out.append(int(path.name[4:]))
+    return sorted(out)
+
+
+def remove_segment(data_dir: Path, segment_id: int) -> None:
+    shutil.rmtree(segment_dir(data_dir, segment_id), ignore_errors=True)
+
+
+def remove_staging(data_dir: Path) -> None:
+    """Remove what a dead writer left half-built (call under the writer lock)."""
+    for stale in data_dir.glob("staging-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    for stale in (data_dir / SEGMENTS).glob("staging-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    for stale in data_dir.glob(f".{CURRENT}.*.tmp"):
+        stale.unlink(missing_ok=True)
+
+
+# -- segments -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocRow:
+    """A document to write into a segment (its chunks follow in ``ChunkRow``s)."""
+
+    doc_id: str
+    title: str
+    source: str
+    content_hash: str
+    pages: list[list[int]]  # [page, char_start, char_end]
+    text: str
+
+
+@dataclass(frozen=True)
+class ChunkRow:
+    chunk_id: str
+    doc_id: str
+    char_start: int
+    char_end: int
+    token_count: int
+    page: int | None
+    terms: str  # lexical terms, space-joined
+    text: str
+
+
+def write_segment(
+    data_dir: Path,
+    segment_id: int,
+    docs: list[DocRow],
+    chunks: list[ChunkRow],
+    vectors: np.ndarray,
+    dense_index: faiss.Index,
+    dense_kind: str,
+) -> SegmentRef:
+    """Write a complete segment folder (chunks grouped by document, in ``docs`` order)."""
+    root = data_dir / SEGMENTS
+    root.mkdir(parents=True, exist_ok=True)
+    staging = root / f"staging-{segment_id:08d}-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    db = sqlite3.connect(str(staging / "chunks.sqlite"))
+    with db:
+        for statement in _SCHEMA:
+            db.execute(statement)
+        bounds: dict[str, list[int]] = {}
+        for row, c in enumerate(chunks):
+            b = bounds.setdefault(c.doc_id, [row, row])
+            b[1] = row + 1
+        db.executemany(
+            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    d.doc_id,
+                    d.title,
+                    d.source,
+                    d.content_hash,
+                    bounds.get(d.doc_id, [0, 0])[1] - bounds.get(d.doc_id, [0, 0])[0],
+                    *bounds.get(d.doc_id, [0, 0]),
+                    json.dumps(d.pages),
+                    len(d.text),
+                    d.text,
+                )
+                for d in docs
+            ],
+        )
+        db.executemany(
+            "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    i,
+                    c.chunk_id,
+                    c.doc_id,
+                    c.char_start,
+                    c.char_end,
+                    c.token_count,
+                    c.page,
+                    c.terms,
+                    c.text,
+                )
+                for i, c in enumerate(chunks)
+            ],
+        )
+    db.close()
+    np.ascontiguousarray(vectors, dtype=np.float32).tofile(staging / "vectors.f32")
+    faiss.write_index(dense_index, str(staging / "dense.faiss"))
+    ref = SegmentRef(
+        id=segment_id,
+        n_docs=len(docs),
+        n_chunks=len(chunks),
+        lex_tokens=sum(c.terms.count(" ") + 1 for c in chunks if c.terms),
+        dense=dense_kind,
+    )
+    (staging / "segment.json").write_text(json.dumps(asdict(ref)) + "\n")  # written last
+    _fsync_tree(staging)
+    target = segment_dir(data_dir, segment_id)
+    os.replace(staging, target)
+    fsync_dir(root)
+    return ref
+
+
+class SegmentFiles:
+    """Read access to one segment folder. Thread-safe; nothing is loaded until asked for."""
+
+    def __init__(self, data_dir: Path, ref: SegmentRef, dim: int) -> None:
+        import threading
+
+        self.ref = ref
+        self.path = segment_dir(data_dir, ref)
+        self._db = sqlite3.connect(
+            f"file:{self.path / 'chunks.sqlite'}?mode=ro", uri=True, check_same_thread=False
+        )
+        self._lock = threading.Lock()
+        self.vectors = (
+            np.memmap(
+                self.path / "vectors.f32", dtype=np.float32, mode="r", shape=(ref.n_chunks, dim)
+            )
+            if ref.n_chunks
+            else np.zeros((0, dim), dtype=np.float32)
+        )
+
+    def read_dense(self) -> faiss.Index:
+        return faiss.read_index(str(self.path / "dense.faiss"), faiss.IO_FLAG_MMAP)
+
+    def query(self, sql: str, args: Iterable[object] = ()) -> list[tuple]:
+        with self._lock:
+            return self._db.execute(sql, list(args)).fetchall()
+
+    def chunks(self, rows: list[int]) -> list[tuple]:
+        """(row, chunk_id, doc_id, char_start, char_end, token_count, page, text, title, source,
+        terms)"""
+        out: list[tuple] = []
+        for i in range(0, len(rows), 500):
+            part = rows[i : i + 500]
+            out += self.query(
+                "SELECT c.row, c.chunk_id, c.doc_id, c.char_start, c.char_end, c.token_count, "
+                "c.page, c.text, d.title, d.source, c.terms "
+                "FROM chunks c JOIN documents d USING (doc_id) "
+                f"WHERE c.row IN ({','.join('?' * len(part))})",
+                part,
+            )
+        return out
+
+    def iter_chunks(self) -> Iterator[tuple]:
+        """Every chunk row in order (for compaction and rebuilds), without loading them all."""
+        with self._lock:
+            cursor = self._db.execute(
+                "SELECT row, chunk_id, doc_id, char_start, char_end, token_count, page, terms, "
+                "text FROM chunks ORDER BY row"
+            )
+            rows = cursor.fetchmany(2000)
+        while rows:
+            yield from rows
+            with self._lock:
+                rows = cursor.fetchmany(2000)
+
+    def documents(self, doc_ids: list[str] | None = None, with_text: bool = False) -> list[tuple]:
+        """(doc_id, title, source, content_hash, n_chunks, row_start, row_end, pages, n_chars
+        [, text]) for ``doc_ids`` (all when None)."""
+        cols = "doc_id, title, source, content_hash, n_chunks, row_start, row_end, pages, n_chars"
+        if with_text:
+            cols += ", text"
+        if doc_ids is None:
+            return self.query(f"SELECT {cols} FROM documents ORDER BY doc_id")
+        out: list[tuple] = []
+        for i in range(0, len(doc_ids), 500):
+            part = doc_ids[i : i + 500]
+            out += self.query(
+                f"SELECT {cols} FROM documents WHERE doc_id IN ({','.join('?' * len(part))})",
+                part,
+            )
+        return out
+
+    def excerpt(self, doc_id: str, start: int, end: int) -> str | None:
+        rows = self.query(
+            "SELECT substr(text, ?, ?) FROM documents WHERE doc_id = ?",
+            (start + 1, end - start, doc_id),
+        )
+        return rows[0][0] if rows else None
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+# -- tombstones -----------------------------------------------------------------------------------
+
+
+def read_tombstones(data_dir: Path) -> dict[str, float]:
+    """doc_id -> when it was deleted (unix time), for the last ``TOMBSTONE_DAYS`` days."""
+    try:
+        data = json.loads((data_dir / TOMBSTONES).read_text())
+    except (FileNotFoundError, ValueError):
+        return {}
+    return {str(k): float(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def record_tombstones(data_dir: Path, doc_ids: set[str], now: float | None = None) -> None:
+    """Remember deletions (called under the writer lock), forgetting old ones."""
+    now = time.time() if now is None else now
+    kept = {k: v for k, v in read_tombstones(data_dir).items() if now - v < TOMBSTONE_DAYS * 86400}
+    kept.update(dict.fromkeys(doc_ids, now))
+    tmp = data_dir / f".{TOMBSTONES}.tmp"
+    tmp.write_text(json.dumps(kept))
+    os.replace(tmp, data_dir / TOMBSTONES)

@@ -1,0 +1,147 @@
+"""The write service beside ``Engine``: load -> chunk -> embed -> write, configured from Settings.
+
+Every caller that changes an index (the CLI, the admin API, external evaluation, BEIR scoring,
+benchmarks, tests) goes through this one class, so batching, chunking, the dense index choice and
+the writer's rules are decided in one place.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.dense import DenseConfig
+from index.embedders import Embedder, RecordedEmbedder, load_embedder
+from index.layout import current_version_dir
+from index.writer import EmbedRunner, IndexWriter, WriteReport
+from ingest.chunker import Chunker, SentenceChunker
+from ingest.discover import LoadResult
+from ingest.loaders import Document
+from quarry.errors import ConfigError, NoIndexError
+from quarry.settings import Settings
+
+
+def dense_from(settings: Settings) -> DenseConfig:
+    """How segments are indexed and searched, from Settings."""
+    return DenseConfig(
+        ann_threshold=settings.ann_threshold,
+        factory=settings.ann_factory,
+        search_params=settings.ann_search,
+    )
+
+
+@dataclass
+class IngestResult:
+    loaded: LoadResult
+    report: WriteReport
+
+
+class Ingestor:
+    """Changes the index in ``settings.data_dir``; the embedder is loaded on first need."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: Embedder | None = None,
+        chunker: Chunker | None = None,
+        progress: bool | None = None,
+    ) -> None:
+        self.settings = settings
+        self._embedder = embedder
+        self.chunker = chunker or SentenceChunker(settings.chunk_size, settings.chunk_overlap)
+        self.progress = progress
+        self._lock = threading.Lock()
+
+    @property
+    def data_dir(self) -> Path:
+        return Path(self.settings.data_dir)
+
+    @property
+    def embedder(self) -> Embedder:
+        with self._lock:
+            if self._embedder is None:
+                self._embedder = load_embedder(self.settings.embedder, self.settings.threads)
+            return self._embedder
+
+    def writer(
+        self,
+        embedder: Embedder | None = None,
+        chunker: Chunker | None = None,
+        embed_runner: EmbedRunner | None = None,
+    ) -> IndexWriter:
+        s = self.settings
+        return IndexWriter(
+            self.data_dir,
+            embedder or self.embedder,
+            chunker or self.chunker,
+            s.keep_versions,
+            progress=self.progress,
+            batch_size=s.embed_batch_size,
+            dense=dense_from(s),
+            max_segments=s.max_segments,
+            embed_runner=embed_runner,
+        )
+
+    def ingest(
+        self, paths: Iterable[Path], prune: bool = False, ray: str | None = None
+    ) -> IngestResult:
+        """Load the files under ``paths`` (bad ones are reported in ``loaded.failures`` and
+        skipped) and write them. With ``ray`` (``local:N``, ``auto`` or an address), loading,
+        chunking and embedding run on that Ray cluster (see ``quarry.distributed``)."""
+        if ray is not None:
+            return self._ingest_on_ray(list(paths), prune, ray)
+        writer = self.writer()
+        loaded = writer.load(paths)
+        return IngestResult(loaded, writer.apply(loaded.documents, prune_missing=prune))
+
+    def _ingest_on_ray(self, paths: list[Path], prune: bool, address: str) -> IngestResult:
+        import time
+
+        from index.writer import existing_sources
+        from quarry.distributed import load_on_ray, parse_address, ray_cluster, ray_embed_runner
+
+        parse_address(address)  # a malformed address fails before anything starts
+        chunker = self.chunker
+        if not isinstance(chunker, SentenceChunker):
+            raise ConfigError("--ray needs the standard sentence chunker")
+        with ray_cluster(address) as cpus:
+            runner = ray_embed_runner(self.settings.embedder, cpus)
+            writer = self.writer(embed_runner=runner)
+            loaded_at = time.time()
+            loaded = load_on_ray(
+                paths, existing_sources(self.data_dir), chunker, cpus, self.progress
+            )
+            report = writer.apply(
+                loaded.result.documents,
+                prune_missing=prune,
+                loaded_at=loaded_at,
+                chunked=loaded.chunks,
+            )
+        return IngestResult(loaded.result, report)
+
+    def write(
+        self, upserts: Iterable[Document] = (), deletes: Iterable[str] = (), prune: bool = False
+    ) -> WriteReport:
+        """Upsert already-loaded documents and delete ids."""
+        return self.writer().apply(upserts, deletes, prune_missing=prune)
+
+    def _recorded(self) -> IndexWriter:
+        """A writer that needs no model: deletes and merges reuse stored vectors."""
+        path = current_version_dir(self.data_dir)
+        if path is None:
+            raise NoIndexError(str(self.data_dir))
+        from index.layout import Manifest
+
+        m = Manifest.read(path / "manifest.json")
+        return self.writer(
+            RecordedEmbedder(m.embedder, m.dim), SentenceChunker(m.chunk_size, m.chunk_overlap)
+        )
+
+    def delete(self, doc_ids: Iterable[str]) -> WriteReport:
+        return self._recorded().apply(deletes=doc_ids)
+
+    def compact(self) -> WriteReport:
+        """Merge every segment into one and purge deleted rows."""
+        return self._recorded().compact()
