@@ -1,0 +1,17 @@
+"""Benchmarks: each prints its figures as JSON and, with --json PATH, writes them there."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+
+def emit(result: Any, path: Path | None, show: bool = True) -> None:
+    """Print ``result`` as JSON and write it to ``path`` when given."""
+    text = json.dumps(result, indent=2)
+    if show:
+        print(text)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text + "\n")

@@ -11,12 +11,13 @@ cross-encoder), compose (choose, abstain, conflicts, cite).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench import emit
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,9 +62,7 @@ def main() -> int:
             for stage, v in stages.items()
         },
     }
-    print(json.dumps(result, indent=2))
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=2) + "\n")
+    emit(result, args.json)
     return 0
 
 

@@ -7,11 +7,12 @@ closeness to the torch model.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
 from pathlib import Path
+
+from bench import emit
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,9 +46,7 @@ def main() -> int:
             "mean": round(float(cosines.mean()), 4),
         },
     }
-    print(json.dumps(result, indent=2))
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=2) + "\n")
+    emit(result, args.json)
     return 0
 
 

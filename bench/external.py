@@ -9,10 +9,11 @@ into its own index under bench-work/external/ and asked in-process with the defa
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
+
+from bench import emit
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -52,8 +53,7 @@ def main() -> int:
             for t, v in report["targets"].items()
         )
         print(f"{name}: {targets}", flush=True)
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=2) + "\n")
+    emit(results, args.json, show=False)
     return 0
 
 

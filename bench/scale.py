@@ -33,6 +33,8 @@ from pathlib import Path
 
 import numpy as np
 
+from bench import emit
+
 DIM = 384
 CHUNKS_PER_DOC = 10  # about; measured on a sample before generating the corpus
 
@@ -210,7 +212,7 @@ def serve(data: Path, questions_file: Path) -> dict[str, float]:
         t0 = time.perf_counter()
         engine.answer(q)
         times.append((time.perf_counter() - t0) * 1000)
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the brute force
     # recall of the dense search actually served, against brute force over every live vector
     qv = embedder.embed_queries(qs[:100])
     served = version.dense_search_many(qv, 10)
@@ -261,20 +263,17 @@ def main() -> int:
         result = build(args)
         out = subprocess.run(
             [sys.executable, "-m", "bench.scale", "--serve", str(args.work)],
-            check=True,
             capture_output=True,
             text=True,
         )
+        if out.returncode:
+            raise SystemExit(f"the serving process failed:\n{out.stderr[-4000:]}")
         result.update(json.loads(out.stdout.strip().splitlines()[-1]))
     finally:
         if not keep:
             shutil.rmtree(args.work, ignore_errors=True)
     result["cpus"] = os.cpu_count() or 0
-    text = json.dumps(result, indent=2)
-    print(text)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(text + "\n")
+    emit(result, args.json)
     return 0
 
 

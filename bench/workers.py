@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import socket
 import subprocess
@@ -22,6 +21,7 @@ from pathlib import Path
 
 import httpx
 
+from bench import emit
 from bench.load import run_load
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,9 +95,7 @@ def main() -> int:
     rows.append(
         {"speedup": round(rows[1]["requests_per_s"] / max(rows[0]["requests_per_s"], 1e-9), 2)}
     )
-    print(json.dumps(rows, indent=2))
-    if args.json:
-        args.json.write_text(json.dumps(rows, indent=2) + "\n")
+    emit(rows, args.json)
     return 0
 
 

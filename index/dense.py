@@ -29,8 +29,8 @@ class DenseConfig:
     """
 
     ann_threshold: int = 50_000
-    factory: str = "HNSW32,SQ8"
-    search_params: str = "efSearch=512"
+    factory: str = "HNSW64,SQ8"
+    search_params: str = "efSearch=1024"
     rescore: int = 4
 
 

@@ -57,7 +57,7 @@ _SCHEMA = (
     # terms: the chunk's lexical terms, space-joined, so BM25 never re-tokenizes at query time
     "CREATE TABLE chunks (row INTEGER PRIMARY KEY, chunk_id TEXT, doc_id TEXT, "
     "char_start INTEGER, char_end INTEGER, token_count INTEGER, page INTEGER, "
-    "terms TEXT, text TEXT)",
+    "terms TEXT, sentences TEXT, text TEXT)",
 )
 
 
@@ -319,6 +319,14 @@ class DocRow:
     text: str
 
 
+def spans_to_text(spans: Iterable[tuple[int, int]]) -> str:
+    return " ".join(f"{a}-{b}" for a, b in spans)
+
+
+def spans_from_text(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple((int(a), int(b)) for a, b in (p.split("-") for p in text.split()))
+
+
 @dataclass(frozen=True)
 class ChunkRow:
     chunk_id: str
@@ -328,6 +336,7 @@ class ChunkRow:
     token_count: int
     page: int | None
     terms: str  # lexical terms, space-joined
+    sentences: str  # sentence spans in the chunk's text: "start-end start-end ..."
     text: str
 
 
@@ -372,7 +381,7 @@ def write_segment(
             ],
         )
         db.executemany(
-            "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     i,
@@ -383,6 +392,7 @@ def write_segment(
                     c.token_count,
                     c.page,
                     c.terms,
+                    c.sentences,
                     c.text,
                 )
                 for i, c in enumerate(chunks)
@@ -433,31 +443,32 @@ class SegmentFiles:
         with self._lock:
             return self._db.execute(sql, list(args)).fetchall()
 
-    def chunks(self, rows: list[int]) -> list[tuple]:
-        """(row, chunk_id, doc_id, char_start, char_end, token_count, page, text, title, source,
-        terms)"""
-        out: list[tuple] = []
+    def chunks(self, rows: list[int]) -> list[tuple[int, ChunkRow, str, str]]:
+        """(row, chunk, its document's title, its source) for ``rows`` of this segment."""
+        out: list[tuple[int, ChunkRow, str, str]] = []
         for i in range(0, len(rows), 500):
             part = rows[i : i + 500]
-            out += self.query(
+            for row, *fields, title, source in self.query(
                 "SELECT c.row, c.chunk_id, c.doc_id, c.char_start, c.char_end, c.token_count, "
-                "c.page, c.text, d.title, d.source, c.terms "
+                "c.page, c.terms, c.sentences, c.text, d.title, d.source "
                 "FROM chunks c JOIN documents d USING (doc_id) "
                 f"WHERE c.row IN ({','.join('?' * len(part))})",
                 part,
-            )
+            ):
+                out.append((row, ChunkRow(*fields), title, source))
         return out
 
-    def iter_chunks(self) -> Iterator[tuple]:
-        """Every chunk row in order (for compaction and rebuilds), without loading them all."""
+    def iter_chunks(self) -> Iterator[tuple[int, ChunkRow]]:
+        """Every chunk in row order (for compaction), without loading them all."""
         with self._lock:
             cursor = self._db.execute(
                 "SELECT row, chunk_id, doc_id, char_start, char_end, token_count, page, terms, "
-                "text FROM chunks ORDER BY row"
+                "sentences, text FROM chunks ORDER BY row"
             )
             rows = cursor.fetchmany(2000)
         while rows:
-            yield from rows
+            for row, *fields in rows:
+                yield row, ChunkRow(*fields)
             with self._lock:
                 rows = cursor.fetchmany(2000)
 

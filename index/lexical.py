@@ -10,129 +10,13 @@ not list, or rows its deletion marks cover, are skipped.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-_TOKEN = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
-STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "been",
-        "but",
-        "by",
-        "can",
-        "could",
-        "did",
-        "do",
-        "does",
-        "for",
-        "from",
-        "had",
-        "has",
-        "have",
-        "how",
-        "if",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "of",
-        "on",
-        "or",
-        "over",
-        "such",
-        "than",
-        "that",
-        "the",
-        "their",
-        "them",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "to",
-        "was",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "while",
-        "who",
-        "whom",
-        "why",
-        "will",
-        "with",
-        "would",
-        "about",
-        "after",
-        "before",
-        "between",
-        "during",
-        "he",
-        "she",
-        "his",
-        "her",
-        "our",
-        "we",
-        "you",
-        "your",
-        "i",
-        "me",
-        "my",
-        "not",
-        "no",
-        "so",
-        "very",
-        "just",
-        "also",
-        "s",
-        "t",
-    ]
-)
-
-
-def _stem(token: str) -> str:
-    """A light suffix stemmer: enough to match 'shipments'/'shipment', 'refining'/'refine'."""
-    for suffix in ("ations", "ation", "ings", "ing", "ies", "es", "ed", "s"):
-        if token.endswith(suffix) and len(token) - len(suffix) >= 3:
-            if suffix == "ies":
-                return token[: -len(suffix)] + "y"
-            return token[: -len(suffix)]
-    return token
-
-
-@lru_cache(maxsize=65_536)
-def term_set(text: str) -> frozenset[str]:
-    """The distinct terms of ``text``, cached: answering compares the same passages and
-    sentences against every question."""
-    return frozenset(tokenize(text))
-
-
-def tokenize(text: str) -> list[str]:
-    """Lowercased, stop-worded, lightly stemmed terms; numbers keep their separators removed."""
-    text = text.lower().replace("’", "'")
-    out = []
-    for tok in _TOKEN.findall(text):
-        tok = tok.replace(",", "")
-        if tok in STOPWORDS:
-            continue
-        out.append(tok if tok[0].isdigit() else _stem(tok))
-    return out
-
+from ingest.text import tokenize
 
 K1 = 1.5
 B = 0.75

@@ -9,10 +9,10 @@ from typing import Literal
 import numpy as np
 
 from index.embedders import Embedder
-from index.lexical import term_set, tokenize
 from index.store import IndexVersion, StoredChunk
 from ingest.chunker import Chunk
 from ingest.slots import differ_in_value
+from ingest.text import term_set, tokenize
 
 Mode = Literal["dense", "lexical", "hybrid"]
 

@@ -27,6 +27,7 @@ from index.layout import (
     current_version_dir,
     lexical_dir,
     live_version,
+    spans_from_text,
     write_current,
 )
 from index.lexical import LexicalSnapshot, LexicalStore, Live
@@ -185,22 +186,18 @@ class IndexVersion:
         out: dict[int, StoredChunk] = {}
         for i, local in self._split(rows).items():
             base = self.bases[i]
-            for (
-                r,
-                chunk_id,
-                doc_id,
-                start,
-                end,
-                tokens,
-                page,
-                text,
-                title,
-                source,
-                terms,
-            ) in self.segments[i].files.chunks(local):
-                out[base + r] = StoredChunk(
-                    Chunk(doc_id, chunk_id, text, start, end, tokens, page), title, source, terms
+            for r, c, title, source in self.segments[i].files.chunks(local):
+                chunk = Chunk(
+                    c.doc_id,
+                    c.chunk_id,
+                    c.text,
+                    c.char_start,
+                    c.char_end,
+                    c.token_count,
+                    c.page,
+                    spans_from_text(c.sentences),
                 )
+                out[base + r] = StoredChunk(chunk, title, source, c.terms)
         return out
 
     def live_rows(self) -> list[int]:

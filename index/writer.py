@@ -41,6 +41,7 @@ from index.layout import (
     remove_staging,
     remove_versions,
     segment_ids_on_disk,
+    spans_to_text,
     version_manifests,
     write_segment,
 )
@@ -410,6 +411,7 @@ class IndexWriter:
                 c.token_count,
                 c.page,
                 " ".join(t),
+                spans_to_text(c.sentences),
                 c.text,
             )
             for c, t in zip(chunks, terms, strict=True)
@@ -494,21 +496,9 @@ class IndexWriter:
                     if doc_id not in gone:
                         docs.append(DocRow(doc_id, title, source, digest, json.loads(pages), text))
                 keep = []
-                for (
-                    r,
-                    chunk_id,
-                    doc_id,
-                    start,
-                    end,
-                    tokens,
-                    page,
-                    terms,
-                    text,
-                ) in files.iter_chunks():
-                    if doc_id not in gone:
-                        rows.append(
-                            ChunkRow(chunk_id, doc_id, start, end, tokens, page, terms, text)
-                        )
+                for r, chunk in files.iter_chunks():
+                    if chunk.doc_id not in gone:
+                        rows.append(chunk)
                         keep.append(r)
                 parts.append(np.asarray(files.vectors[keep]) if keep else files.vectors[:0])
             finally:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from ingest.loaders import Document
-from ingest.sentences import sentence_spans
+from ingest.text import sentence_spans
 from ingest.tokens import get_encoding
 from quarry.errors import ConfigError
 
@@ -24,6 +24,12 @@ class Chunk:
     char_end: int
     token_count: int
     page: int | None = None
+    # its sentences, as offsets into ``text``, split once at ingest (empty: split when read)
+    sentences: tuple[tuple[int, int], ...] = ()
+
+    def sentence_spans(self) -> list[tuple[int, int]]:
+        """``(start, end)`` of each sentence, offsets into ``text``."""
+        return list(self.sentences) if self.sentences else sentence_spans(self.text)
 
     @property
     def text_hash(self) -> str:
@@ -104,8 +110,22 @@ class SentenceChunker:
         ] or [(0, len(doc.text), None)]
         chunks: list[Chunk] = []
         for start, end, page in sections:
-            for s, e in self._pack(doc.text, self._units(doc.text, start, end)):
+            units = self._units(doc.text, start, end)
+            first = 0
+            for s, e in self._pack(doc.text, units):
                 text = doc.text[s:e]
+                while first < len(units) and units[first][0] < s:
+                    first += 1
+                inside = []
+                for us, ue, _ in units[first:]:
+                    if ue > e:
+                        break
+                    while us < ue and doc.text[us].isspace():
+                        us += 1
+                    while ue > us and doc.text[ue - 1].isspace():
+                        ue -= 1
+                    if ue > us:
+                        inside.append((us - s, ue - s))
                 chunks.append(
                     Chunk(
                         doc_id=doc.doc_id,
@@ -115,6 +135,7 @@ class SentenceChunker:
                         char_end=e,
                         token_count=self._count(text),
                         page=page,
+                        sentences=tuple(inside),
                     )
                 )
         return chunks

@@ -21,10 +21,9 @@ from dataclasses import replace
 import numpy as np
 
 from index.embedders import Embedder
-from index.lexical import term_set, tokenize
 from index.retriever import Hit, Mode, Retriever, jaccard
 from index.store import IndexVersion
-from ingest.sentences import sentence_spans
+from ingest.text import term_set, tokenize
 from qa.answer_types import answer_type, matches
 from qa.conflicts import (
     asks_for_quantity,
@@ -73,7 +72,7 @@ def candidates_from(hits: list[Hit]) -> list[Candidate]:
     out: list[Candidate] = []
     for hit in hits:
         chunk = hit.chunk
-        for s, e in sentence_spans(chunk.text):
+        for s, e in chunk.sentence_spans():
             key = (chunk.doc_id, chunk.char_start + s, chunk.char_start + e)
             text = chunk.text[s:e]
             if key in seen or not _is_answer_like(text):
@@ -229,7 +228,7 @@ class Answerer:
         taken = {(s.doc_id, s.candidate.char_start) for s in chosen}
         for i, s in enumerate(chosen):
             hit = s.candidate.hit
-            spans = sentence_spans(hit.chunk.text)
+            spans = hit.chunk.sentence_spans()
             offset = hit.chunk.char_start
             at = next(
                 (j for j, (a, _) in enumerate(spans) if a + offset == s.candidate.char_start),

@@ -16,7 +16,6 @@ import re
 from collections.abc import Callable, Sequence
 
 from index.retriever import Hit
-from ingest.sentences import sentence_spans
 from ingest.slots import slot_difference
 from qa.policy import AnswerPolicy
 from qa.types import Claim, Conflict, ScoredSentence
@@ -157,7 +156,7 @@ def negated(text: str, focus: set[str] | None = None, window: int = 4) -> bool:
     evidence of a rare earths deal causing diplomatic fallout")."""
     if focus is None:
         return bool(_NEGATION.search(_ADDITIVE.sub(" ", text)))
-    from index.lexical import tokenize
+    from ingest.text import tokenize
 
     words = _ADDITIVE.sub(" ", text).split()
     for i, word in enumerate(words):
@@ -196,7 +195,7 @@ def find_stance_conflicts(
     """
     if not scored or not asks_for_verdict(question):
         return []
-    from index.lexical import tokenize
+    from ingest.text import tokenize
 
     if focus is None:
         focus = set(tokenize(question))
@@ -295,7 +294,7 @@ def _claim_at(hit: Hit, offset: int, value: str) -> Claim:
     """The claim of the sentence of ``hit``'s chunk that holds chunk offset ``offset``."""
     chunk = hit.chunk
     start, end = next(
-        ((a, b) for a, b in sentence_spans(chunk.text) if a <= offset < b), (0, len(chunk.text))
+        ((a, b) for a, b in chunk.sentence_spans() if a <= offset < b), (0, len(chunk.text))
     )
     return Claim(
         chunk.text[start:end],

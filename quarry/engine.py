@@ -11,7 +11,7 @@ import logging
 import threading
 from pathlib import Path
 
-from index.embedders import Embedder, load_embedder
+from index.embedders import Embedder, EmbedderSlot
 from index.store import CURRENT, IndexVersion, open_current
 from qa.answer import Answerer
 from qa.policy import AnswerPolicy
@@ -38,7 +38,7 @@ class Engine:
         self, settings: Settings, embedder: Embedder | None = None, reader: Reader | None = None
     ) -> None:
         self.settings = settings
-        self._embedder = embedder
+        self._embedders = EmbedderSlot(settings.embedder, settings.threads, embedder)
         self._reader = reader
         self._lock = threading.Lock()
         self._answerer: Answerer | None = None
@@ -48,10 +48,7 @@ class Engine:
 
     @property
     def embedder(self) -> Embedder:
-        with self._lock:
-            if self._embedder is None:
-                self._embedder = load_embedder(self.settings.embedder, self.settings.threads)
-            return self._embedder
+        return self._embedders.get()
 
     @property
     def reader(self) -> Reader | None:
@@ -117,8 +114,7 @@ class Engine:
 
     def _open(self, state: tuple[float, bytes]) -> None:
         """Open the live version and make its answerer current (holding ``_lock``)."""
-        embedder = self._embedder or load_embedder(self.settings.embedder, self.settings.threads)
-        self._embedder = embedder
+        embedder = self._embedders.get()
         if self.settings.reader and self._reader is None:
             self._reader = CrossEncoderReader(threads=self.settings.threads)
         version = open_current(Path(self.settings.data_dir), dense_from(self.settings))

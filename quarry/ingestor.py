@@ -7,13 +7,12 @@ the writer's rules are decided in one place.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from index.dense import DenseConfig
-from index.embedders import Embedder, RecordedEmbedder, load_embedder
+from index.embedders import Embedder, EmbedderSlot, RecordedEmbedder
 from index.layout import current_version_dir
 from index.writer import EmbedRunner, IndexWriter, WriteReport
 from ingest.chunker import Chunker, SentenceChunker
@@ -49,10 +48,9 @@ class Ingestor:
         progress: bool | None = None,
     ) -> None:
         self.settings = settings
-        self._embedder = embedder
+        self._embedders = EmbedderSlot(settings.embedder, settings.threads, embedder)
         self.chunker = chunker or SentenceChunker(settings.chunk_size, settings.chunk_overlap)
         self.progress = progress
-        self._lock = threading.Lock()
 
     @property
     def data_dir(self) -> Path:
@@ -60,10 +58,7 @@ class Ingestor:
 
     @property
     def embedder(self) -> Embedder:
-        with self._lock:
-            if self._embedder is None:
-                self._embedder = load_embedder(self.settings.embedder, self.settings.threads)
-            return self._embedder
+        return self._embedders.get()
 
     def writer(
         self,

@@ -88,14 +88,14 @@ class Settings(BaseSettings):
         "smaller ones are searched exactly.",
     )
     ann_factory: str = Field(
-        "HNSW32,SQ8",
+        "HNSW64,SQ8",
         min_length=1,
         description="FAISS index_factory string for ANN segments ({nlist} is replaced by ~4*sqrt "
         "(rows), for IVF).",
     )
     ann_search: str = Field(
-        "efSearch=512",
-        description="FAISS ParameterSpace settings for ANN search (efSearch=512 for HNSW, "
+        "efSearch=1024",
+        description="FAISS ParameterSpace settings for ANN search (efSearch=1024 for HNSW, "
         "nprobe=N for IVF).",
     )
     max_segments: int = Field(

@@ -6,7 +6,7 @@ import hashlib
 
 import numpy as np
 
-from index.lexical import tokenize
+from ingest.text import tokenize
 
 
 class HashingEmbedder:

@@ -3,7 +3,7 @@ from hypothesis import strategies as st
 
 from ingest.chunker import SentenceChunker
 from ingest.loaders import Document, PageSpan
-from ingest.sentences import sentence_spans
+from ingest.text import sentence_spans
 from ingest.tokens import count_tokens
 
 words = st.text(
@@ -78,3 +78,22 @@ def test_overlong_sentence_is_cut_at_words():
     chunks = SentenceChunker(50, 0).chunk(doc(text.strip()))
     assert all(c.token_count <= 50 for c in chunks)
     assert " ".join(c.text for c in chunks) == text.strip()
+
+
+@settings(max_examples=150, deadline=None)
+@given(document_text, st.integers(16, 120), st.integers(0, 15))
+def test_sentences_are_split_once_at_ingest_and_cover_the_chunk(text, size, overlap):
+    """Each chunk carries its sentence spans (offsets into its text), made when it was chunked:
+    in order, trimmed, inside the chunk, and together holding every non-space character."""
+    for chunk in SentenceChunker(size, overlap).chunk(doc(text)):
+        spans = chunk.sentence_spans()
+        assert spans == list(chunk.sentences)
+        covered = set()
+        last = 0
+        for s, e in spans:
+            assert last <= s < e <= len(chunk.text)
+            piece = chunk.text[s:e]
+            assert piece == piece.strip()
+            covered.update(range(s, e))
+            last = e
+        assert all(i in covered for i, c in enumerate(chunk.text) if not c.isspace())

@@ -1,8 +1,8 @@
 """Conflict detection on hand-made scored sentences (no model needed)."""
 
-from index.lexical import tokenize
 from index.retriever import Hit
 from ingest.chunker import Chunk
+from ingest.text import tokenize
 from qa.conflicts import (
     figures,
     find_conflicts,

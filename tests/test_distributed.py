@@ -14,7 +14,9 @@ from quarry.ingestor import Ingestor
 from quarry.settings import Settings
 
 
-@pytest.mark.parametrize("bad", ["local:0", "local:x", "locl", "http://x:80", "local:2:3", "", "local:9999"])
+@pytest.mark.parametrize(
+    "bad", ["local:0", "local:x", "locl", "http://x:80", "local:2:3", "", "local:9999"]
+)
 def test_malformed_addresses_are_refused_before_anything_starts(bad):
     with pytest.raises(ConfigError, match="--ray"):
         parse_address(bad)

@@ -5,12 +5,13 @@ import math
 import numpy as np
 import pytest
 
-from index.lexical import LexicalStore, tokenize
+from index.lexical import LexicalStore
 from index.retriever import Retriever
 from index.store import open_current
 from index.writer import IndexWriter
 from ingest.chunker import SentenceChunker
 from ingest.discover import load_paths
+from ingest.text import tokenize
 from quarry.errors import ConfigError, DocumentNotFound, IndexMismatchError, NoIndexError
 from tests.fakes import HashingEmbedder
 

@@ -122,7 +122,7 @@ def test_ann_segment_keeps_recall_at_10_against_exact(tmp_path):
     report = ing.write(docs)
     version = open_current(tmp_path / "data", DenseConfig(ann_threshold=20_000))
     (segment,) = version.segments
-    assert report.n_chunks >= 20_000 and segment.ref.dense == "HNSW32,SQ8"
+    assert report.n_chunks >= 20_000 and segment.ref.dense == "HNSW64,SQ8"
     rng = np.random.default_rng(0)
     queries = []
     for i in rng.choice(len(docs), size=100, replace=False):
@@ -135,3 +135,32 @@ def test_ann_segment_keeps_recall_at_10_against_exact(tmp_path):
         [len(set(e.tolist()) & {r for r, _ in s}) / 10 for e, s in zip(exact, served, strict=True)]
     )
     assert recall >= 0.95
+
+
+def test_new_version_opens_off_the_request_path(tmp_path, monkeypatch):
+    """While a newly published version is opening, the previous one answers; then it switches."""
+    import threading
+
+    import quarry.engine as engine_module
+    from quarry.engine import Engine
+
+    docs = generate(6, seed=9)
+    ing = ingestor(tmp_path / "data")
+    ing.write(docs[:3])
+    settings = Settings(data_dir=tmp_path / "data", reader=False, switch_wait_s=0.05)
+    engine = Engine(settings, embedder=WordVectorEmbedder())
+    first = engine.version().name
+    ing.write(docs[3:])
+    release = threading.Event()
+    real_open = engine_module.open_current
+
+    def slow_open(*args, **kwargs):
+        release.wait(10)
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(engine_module, "open_current", slow_open)
+    assert engine.version().name == first  # still opening: the old version answers at once
+    release.set()
+    engine._switch.join(10)
+    assert engine.version().name != first
+    assert engine.version().manifest.n_documents == 6

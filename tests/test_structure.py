@@ -9,8 +9,8 @@ import pytest
 
 from ingest.chunker import SentenceChunker
 from ingest.loaders import load_file
-from ingest.sentences import sentence_spans
 from ingest.structure import join_wrapped_lines, table_lines
+from ingest.text import sentence_spans
 
 LIGHT = (
     "The north breakwater light was refitted in 2019 with an LED unit rated at 18 nautical "

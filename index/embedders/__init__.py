@@ -107,3 +107,21 @@ def load_embedder(name: str, threads: int = 0) -> Embedder:
         "'e5-small' or a path to a "
         "sentence-transformers model folder (models are never downloaded)"
     )
+
+
+class EmbedderSlot:
+    """The configured embedder, loaded on first use and only once (thread-safe); or one given."""
+
+    def __init__(self, name: str, threads: int = 0, embedder: Embedder | None = None) -> None:
+        import threading
+
+        self.name = name
+        self.threads = threads
+        self._embedder = embedder
+        self._lock = threading.Lock()
+
+    def get(self) -> Embedder:
+        with self._lock:
+            if self._embedder is None:
+                self._embedder = load_embedder(self.name, self.threads)
+            return self._embedder
