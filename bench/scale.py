@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -48,23 +47,18 @@ class WordVectorEmbedder:
 
     def __init__(self) -> None:
         self._ids: dict[str, int] = {}
-        self._table = np.zeros((0, DIM), dtype=np.float32)
+        self._table = np.zeros((1024, DIM), dtype=np.float32)  # grown by doubling
 
     def _grow(self, words: list[str]) -> None:
-        new = [w for w in dict.fromkeys(words) if w not in self._ids]
-        if not new:
-            return
-        rows = np.stack(
-            [
-                np.random.default_rng(zlib.crc32(w.encode()))
-                .standard_normal(DIM)
-                .astype(np.float32)
-                for w in new
-            ]
-        )
-        for w in new:
-            self._ids[w] = len(self._ids)
-        self._table = np.concatenate([self._table, rows])
+        for w in words:
+            if w in self._ids:
+                continue
+            n = len(self._ids)
+            if n == len(self._table):
+                self._table = np.concatenate([self._table, np.zeros_like(self._table)])
+            rng = np.random.default_rng(zlib.crc32(w.encode()))
+            self._table[n] = rng.standard_normal(DIM).astype(np.float32)
+            self._ids[w] = n
 
     def embed(self, texts: list[str]) -> np.ndarray:
         if not texts:
@@ -212,16 +206,18 @@ def serve(data: Path, questions_file: Path) -> dict[str, float]:
         t0 = time.perf_counter()
         engine.answer(q)
         times.append((time.perf_counter() - t0) * 1000)
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the brute force
+    # peak resident memory of this process (VmHWM; getrusage's maxrss would report the parent's
+    # peak, inherited across fork), taken before the brute-force check below
+    status = Path("/proc/self/status").read_text()
+    rss_mb = int(status.split("VmHWM:")[1].split()[0]) / 1024
     # recall of the dense search actually served, against brute force over every live vector
     qv = embedder.embed_queries(qs[:100])
     served = version.dense_search_many(qv, 10)
     best: list[list[tuple[float, int]]] = [[] for _ in qs[:100]]
     for base, seg in zip(version.bases, version.segments, strict=True):
         deleted = version.deleted_rows[seg.ref.id]
-        vectors = seg.files.vectors
-        for start in range(0, vectors.shape[0], 200_000):
-            block = np.asarray(vectors[start : start + 200_000]) @ qv.T
+        for start in range(0, seg.files.n_rows, 200_000):
+            block = seg.files.read_range(start, start + 200_000) @ qv.T
             for q in range(len(qv)):
                 top = np.argpartition(-block[:, q], min(20, len(block) - 1))[:20]
                 best[q] += [

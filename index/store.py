@@ -86,7 +86,9 @@ class Segment:
     def __init__(self, data_dir: Path, ref: SegmentRef, dim: int, config: DenseConfig) -> None:
         self.ref = ref
         self.files = SegmentFiles(data_dir, ref, dim)
-        self.dense = DenseSegment(self.files.read_dense(), self.files.vectors, ref.dense, config)
+        self.dense = DenseSegment(
+            self.files.read_dense(), self.files.read_vectors, ref.dense, config
+        )
 
 
 _open_segments: weakref.WeakValueDictionary[tuple[str, int], Segment] = (
@@ -219,7 +221,7 @@ class IndexVersion:
         for i, local in self._split(rows).items():
             base = self.bases[i]
             order = sorted(local)
-            out[[where[base + r] for r in order]] = self.segments[i].files.vectors[order]
+            out[[where[base + r] for r in order]] = self.segments[i].files.read_vectors(order)
         return out
 
     def dense_search(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:

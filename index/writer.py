@@ -500,7 +500,7 @@ class IndexWriter:
                     if chunk.doc_id not in gone:
                         rows.append(chunk)
                         keep.append(r)
-                parts.append(np.asarray(files.vectors[keep]) if keep else files.vectors[:0])
+                parts.append(files.read_vectors(keep))
             finally:
                 files.close()
         # chunks must stay grouped by document, in the documents' order

@@ -10,7 +10,10 @@ or names a month.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from functools import lru_cache
 
 _WORD = re.compile(r"[$€£]?\d[\d,.:/%-]*[^\W\d_]*|[^\W\d_][\w'’.-]*")
 _MONTH_WORDS = """january february march april may june july august september october november
@@ -42,8 +45,10 @@ class Token:
         return self.text.lower().strip(".,'’").replace("’", "'")
 
 
-def tokens(text: str) -> list[Token]:
-    """Words of ``text`` with offsets, each marked as a value or not."""
+@lru_cache(maxsize=4_096)
+def tokens(text: str) -> tuple[Token, ...]:
+    """Words of ``text`` with offsets, each marked as a value or not (cached: the same passages
+    are compared pairwise)."""
     out = []
     sentence_start = True
     for m in _WORD.finditer(text):
@@ -57,7 +62,12 @@ def tokens(text: str) -> list[Token]:
         )
         out.append(Token(word, m.start(), m.start() + len(word), value))
         sentence_start = text[m.end() : m.end() + 2].startswith((". ", "? ", "! "))
-    return out
+    return tuple(out)
+
+
+@lru_cache(maxsize=4_096)
+def _keys(text: str) -> frozenset[str]:
+    return frozenset(t.key for t in tokens(text))
 
 
 @dataclass(frozen=True)
@@ -81,14 +91,13 @@ def slot_difference(a: str, b: str, ignore: frozenset[str] = frozenset()) -> Slo
     two), each side has at least one value, and those values are not in ``ignore`` (the question's
     own words). Returns None otherwise.
     """
-    ta, tb = tokens(a), tokens(b)
-    keys_a = {t.key for t in ta}
-    keys_b = {t.key for t in tb}
+    keys_a, keys_b = _keys(a), _keys(b)
     if not keys_a or not keys_b:
         return None
     shared = keys_a & keys_b
     if len(shared) < MIN_SHARED or len(shared) / len(keys_a | keys_b) < SAME_STATEMENT:
         return None
+    ta, tb = tokens(a), tokens(b)
     only_a = [t for t in ta if t.key not in keys_b]
     only_b = [t for t in tb if t.key not in keys_a]
     if not only_a or not only_b:
@@ -106,7 +115,7 @@ def slot_difference(a: str, b: str, ignore: frozenset[str] = frozenset()) -> Slo
     return SlotDifference(a[a0:a1], a0, a1, b[b0:b1], b0, b1)
 
 
-def _one_slot(toks: list[Token], other: set[str]) -> bool:
+def _one_slot(toks: Sequence[Token], other: AbstractSet[str]) -> bool:
     """Whether the words missing from ``other`` stand together (filler aside) in ``toks``."""
     at = [i for i, t in enumerate(toks) if t.key not in other and t.key not in _FILLER]
     if not at:
@@ -114,7 +123,7 @@ def _one_slot(toks: list[Token], other: set[str]) -> bool:
     return all(toks[i].key in _FILLER for i in range(at[0], at[-1] + 1) if toks[i].key in other)
 
 
-def _with_unit(toks: list[Token], last: Token) -> int:
+def _with_unit(toks: Sequence[Token], last: Token) -> int:
     """End of ``last``, stretched over a scale word after it ("$62" -> "$62 billion")."""
     i = toks.index(last)
     if i + 1 < len(toks) and toks[i + 1].key in _UNITS:

@@ -200,10 +200,11 @@ def _stem(token: str) -> str:
     return token
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=4_096)
 def term_set(text: str) -> frozenset[str]:
     """The distinct terms of ``text``, cached: answering compares the same passages and
-    sentences against every question."""
+    sentences against every question. The cache is small on purpose: over a large corpus every
+    question brings new passages, and 65,536 entries held ~1 GB of sets."""
     return frozenset(tokenize(text))
 
 

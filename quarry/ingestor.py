@@ -28,6 +28,7 @@ def dense_from(settings: Settings) -> DenseConfig:
         ann_threshold=settings.ann_threshold,
         factory=settings.ann_factory,
         search_params=settings.ann_search,
+        ef_construction=settings.ann_ef_construction,
     )
 
 

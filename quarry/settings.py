@@ -98,6 +98,13 @@ class Settings(BaseSettings):
         description="FAISS ParameterSpace settings for ANN search (efSearch=1024 for HNSW, "
         "nprobe=N for IVF).",
     )
+    ann_ef_construction: int = Field(
+        100,
+        ge=8,
+        le=2000,
+        description="HNSW build effort (efConstruction) for ANN segments: higher, better recall "
+        "at the same search cost, slower to build.",
+    )
     max_segments: int = Field(
         8,
         ge=1,

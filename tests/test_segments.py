@@ -129,7 +129,8 @@ def test_ann_segment_keeps_recall_at_10_against_exact(tmp_path):
         words = docs[int(i)].text.replace(".", "").split()
         queries.append(" ".join(words[50:56]))
     qv = WordVectorEmbedder().embed_queries(queries)
-    exact = np.argsort(-(np.asarray(segment.files.vectors) @ qv.T), axis=0)[:10].T
+    stored = segment.files.read_range(0, segment.files.n_rows)
+    exact = np.argsort(-(stored @ qv.T), axis=0)[:10].T
     served = version.dense_search_many(qv, 10)
     recall = np.mean(
         [len(set(e.tolist()) & {r for r, _ in s}) / 10 for e, s in zip(exact, served, strict=True)]
