@@ -74,10 +74,14 @@ def ray_cluster(address: str) -> Iterator[int]:
         ) from exc
 
     for name in ("ray", "ray.data"):
-        logging.getLogger(name).setLevel(logging.WARNING)
+        logging.getLogger(name).setLevel(logging.ERROR)
     from ray._private import ray_constants
 
-    kwargs: dict[str, object] = {"log_to_driver": False, "namespace": "quarry"}
+    kwargs: dict[str, object] = {
+        "log_to_driver": False,
+        "namespace": "quarry",
+        "configure_logging": False,  # keep the levels set above
+    }
     if local_cpus is not None:
         ray_constants.ENABLE_RAY_CLUSTER = False  # in case ray was imported before the variable
         kwargs.update(
@@ -204,10 +208,13 @@ def ray_embed_runner(embedder: str, cpus: int):  # type: ignore[no-untyped-def]
     """An ``EmbedRunner`` (see ``index.writer``) on a Ray Data actor pool of ``cpus`` actors."""
 
     def run(texts: list[str], batch: int) -> Iterator[tuple[list[int], np.ndarray]]:
-        import ray
+        import logging
+
+        import ray.data
 
         if not texts:
             return
+        logging.getLogger("ray.data").setLevel(logging.ERROR)  # its import set INFO
         context = ray.data.DataContext.get_current()
         context.execution_options.preserve_order = True
         context.enable_progress_bars = False
@@ -219,10 +226,10 @@ def ray_embed_runner(embedder: str, cpus: int):  # type: ignore[no-untyped-def]
             _EmbedActor,
             fn_constructor_kwargs={"embedder": embedder, "threads": max(1, cpus // actors)},
             batch_size=batch,
-            concurrency=actors,
+            # Ray Data restarts a dead actor and retries its batch (tests/test_distributed.py
+            # kills one); no batch is dropped silently, and the writer counts what came back.
+            compute=ray.data.ActorPoolStrategy(size=actors),
             num_cpus=1,
-            max_restarts=-1,
-            max_task_retries=-1,
         )
         for out in ds.iter_batches(batch_size=batch, batch_format="numpy"):
             yield [int(p) for p in out["pos"]], np.asarray(out["vector"], dtype=np.float32)
