@@ -33,6 +33,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import faiss
 import numpy as np
@@ -327,8 +328,9 @@ def spans_from_text(text: str) -> tuple[tuple[int, int], ...]:
     return tuple((int(a), int(b)) for a, b in (p.split("-") for p in text.split()))
 
 
-@dataclass(frozen=True)
-class ChunkRow:
+class ChunkRow(NamedTuple):
+    """A chunk as a segment stores it, in the ``chunks`` table's column order (after ``row``)."""
+
     chunk_id: str
     doc_id: str
     char_start: int
@@ -382,21 +384,7 @@ def write_segment(
         )
         db.executemany(
             "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    i,
-                    c.chunk_id,
-                    c.doc_id,
-                    c.char_start,
-                    c.char_end,
-                    c.token_count,
-                    c.page,
-                    c.terms,
-                    c.sentences,
-                    c.text,
-                )
-                for i, c in enumerate(chunks)
-            ],
+            [(i, *c) for i, c in enumerate(chunks)],
         )
     db.close()
     np.ascontiguousarray(vectors, dtype=np.float32).tofile(staging / "vectors.f32")
