@@ -161,7 +161,9 @@ def build(args: argparse.Namespace) -> dict[str, float]:
     print(f"generated {n_docs} documents in {gen_s:.0f}s", file=sys.stderr)
     ingestor = Ingestor(settings, embedder, progress=sys.stderr.isatty())
     t0 = time.perf_counter()
-    report = ingestor.write(docs)
+    size = -(-len(docs) // args.parts)  # several writes keep one write's memory bounded
+    for start in range(0, len(docs), size):
+        report = ingestor.write(docs[start : start + size])
     ingest_s = time.perf_counter() - t0
     (args.work / "questions.json").write_text(json.dumps(questions(docs)))
     one = docs[n_docs // 2]
@@ -178,6 +180,7 @@ def build(args: argparse.Namespace) -> dict[str, float]:
     assert deleted.removed, deleted
     return {
         "chunks": report.n_chunks,
+        "writes": args.parts,
         "documents": report.n_documents,
         "ingest_s": round(ingest_s, 1),
         "upsert_1_doc_s": round(upsert_s, 3),
@@ -244,6 +247,9 @@ def serve(data: Path, questions_file: Path) -> dict[str, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--chunks", type=int, default=100_000)
+    parser.add_argument(
+        "--parts", type=int, default=1, help="ingest in this many writes (one segment each)"
+    )
     parser.add_argument("--json", type=Path)
     parser.add_argument("--work", type=Path)
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)

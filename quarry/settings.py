@@ -94,8 +94,8 @@ class Settings(BaseSettings):
         "(rows), for IVF).",
     )
     ann_search: str = Field(
-        "efSearch=1024",
-        description="FAISS ParameterSpace settings for ANN search (efSearch=1024 for HNSW, "
+        "efSearch=768",
+        description="FAISS ParameterSpace settings for ANN search (efSearch=768 for HNSW, "
         "nprobe=N for IVF).",
     )
     ann_ef_construction: int = Field(
