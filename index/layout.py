@@ -139,6 +139,18 @@ class Manifest:
         return sum(s.n_chunks for s in self.segments)
 
 
+def check_embedder(manifest: Manifest, data_dir: Path, name: str, dim: int) -> None:
+    """Refuse to read or write an index with an embedder other than the one that built it."""
+    if manifest.embedder != name or manifest.dim != dim:
+        from quarry.errors import IndexMismatchError
+
+        raise IndexMismatchError(
+            f"the index in {data_dir} was built with embedder {manifest.embedder!r} "
+            f"(dim {manifest.dim}) but the configured embedder is {name!r} (dim {dim}); set "
+            f"QUARRY_EMBEDDER={manifest.embedder} or re-ingest into a new data directory"
+        )
+
+
 def versions_dir(data_dir: Path) -> Path:
     return data_dir / VERSIONS
 

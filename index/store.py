@@ -24,6 +24,7 @@ from index.layout import (
     Manifest,
     SegmentFiles,
     SegmentRef,
+    check_embedder,
     current_version_dir,
     lexical_dir,
     live_version,
@@ -32,7 +33,7 @@ from index.layout import (
 )
 from index.lexical import LexicalSnapshot, LexicalStore, Live
 from ingest.chunker import Chunk
-from quarry.errors import DocumentNotFound, IndexMismatchError, NoIndexError
+from quarry.errors import DocumentNotFound, NoIndexError
 
 __all__ = [
     "CURRENT",
@@ -165,13 +166,7 @@ class IndexVersion:
 
     def check_embedder(self, name: str, dim: int) -> None:
         """Refuse to query with an embedder other than the one that built the index."""
-        if self.manifest.embedder != name or self.manifest.dim != dim:
-            raise IndexMismatchError(
-                f"the index in {self.data_dir} was built with embedder "
-                f"{self.manifest.embedder!r} (dim {self.manifest.dim}) but the configured embedder "
-                f"is {name!r} (dim {dim}); set QUARRY_EMBEDDER={self.manifest.embedder} or "
-                "re-ingest into a new data directory"
-            )
+        check_embedder(self.manifest, self.data_dir, name, dim)
 
     # -- rows --------------------------------------------------------------------------------
 

@@ -31,6 +31,7 @@ from index.layout import (
     SegmentFiles,
     SegmentRef,
     cache_path,
+    check_embedder,
     current_version_dir,
     lexical_dir,
     live_version,
@@ -214,15 +215,7 @@ class IndexWriter:
         if path is None:
             return None
         manifest = Manifest.read(path / "manifest.json")
-        if manifest.embedder != self.embedder.name or manifest.dim != self.embedder.dim:
-            from quarry.errors import IndexMismatchError
-
-            raise IndexMismatchError(
-                f"the index in {self.data_dir} was built with embedder {manifest.embedder!r} "
-                f"(dim {manifest.dim}) but the configured embedder is {self.embedder.name!r} "
-                f"(dim {self.embedder.dim}); set QUARRY_EMBEDDER={manifest.embedder} or "
-                "re-ingest into a new data directory"
-            )
+        check_embedder(manifest, self.data_dir, self.embedder.name, self.embedder.dim)
         return manifest
 
     def _apply_locked(
@@ -299,14 +292,18 @@ class IndexWriter:
             vectors = self._vectors(chunks, report)
             segments.append(self._write_segment(docs, chunks, vectors))
         if manifest is not None and not docs and not report.removed:
+            final = manifest  # nothing changed: nothing is written or published
             report.version = current_version_dir(self.data_dir).name  # type: ignore[union-attr]
         else:
             segments, marks, report.merged = self._maybe_merge(segments, marks)
-            new = self._manifest(segments, marks)
-            report.version = publish_version(self.data_dir, new)
+            final = self._manifest(segments, marks)
+            report.version = publish_version(self.data_dir, final)
         if report.removed:
             record_tombstones(self.data_dir, set(report.removed))
-        final = Manifest.read(self.data_dir / "versions" / report.version / "manifest.json")
+        return self._finish(report, final, damaged)
+
+    def _finish(self, report: WriteReport, final: Manifest, damaged: bool) -> WriteReport:
+        """Fill the report from the version now live, then collect garbage."""
         report.n_documents = final.n_documents
         report.n_chunks = final.n_chunks
         report.segments = len(final.segments)
@@ -522,18 +519,16 @@ class IndexWriter:
             return report
         marks = {k: list(v) for k, v in manifest.deleted.items()}
         segments = list(manifest.segments)
+        final = manifest
         if len(segments) > 1 or any(marks.values()):
             merged = self._merge(segments, marks)
             segments = [merged] if merged.n_docs else []
             report.merged = len(manifest.segments)
-            report.version = publish_version(self.data_dir, self._manifest(segments, {}))
+            final = self._manifest(segments, {})
+            report.version = publish_version(self.data_dir, final)
         else:
             report.version = current_version_dir(self.data_dir).name  # type: ignore[union-attr]
-        final = Manifest.read(self.data_dir / "versions" / report.version / "manifest.json")
-        report.n_documents, report.n_chunks = final.n_documents, final.n_chunks
-        report.segments = len(final.segments)
-        self._collect_garbage(damaged)
-        return report
+        return self._finish(report, final, damaged)
 
     def _collect_garbage(self, damaged: bool) -> None:
         """Drop versions beyond ``keep_versions``, then segments no remaining version lists."""
