@@ -411,6 +411,10 @@ def write_segment(
     (staging / "segment.json").write_text(json.dumps(asdict(ref)) + "\n")  # written last
     _fsync_tree(staging)
     target = segment_dir(data_dir, segment_id)
+    if target.exists():
+        # Ids are decided under the writer lock past every id on disk, so only a retried build
+        # of this same segment (its first worker died after the rename) can have left it.
+        shutil.rmtree(target)
     os.replace(staging, target)
     fsync_dir(root)
     return ref

@@ -117,6 +117,39 @@ def _live_docs(data_dir: Path, manifest: Manifest, doc_ids: set[str] | None) -> 
 EmbedRunner = Callable[[list[str], int], Iterator[tuple[list[int], np.ndarray]]]
 
 
+@dataclass
+class SegmentJob:
+    """Everything needed to build one segment folder: its id (decided under the writer lock), its
+    documents, its chunk rows (grouped by document, in ``docs`` order) and their vectors."""
+
+    data_dir: Path
+    segment_id: int
+    docs: list[DocRow]
+    rows: list[ChunkRow]
+    vectors: np.ndarray
+    dense: DenseConfig
+
+
+def build_segment(job: SegmentJob) -> SegmentRef:
+    """Build the dense index and write the complete segment folder (no lexical entries: those
+    are the writer's, added once the folder is complete). Runs wherever ``job.data_dir`` is
+    reachable: in the writer, or on a Ray worker (``quarry.distributed``)."""
+    index, kind = dense_index.build(job.vectors, job.dense)
+    return write_segment(job.data_dir, job.segment_id, job.docs, job.rows, job.vectors, index, kind)
+
+
+# Builds segments (each as ``build_segment`` does), returning their refs in the jobs' order.
+SegmentRunner = Callable[[list[SegmentJob]], list[SegmentRef]]
+
+
+# One segment's documents, chunk rows, vectors and lexical terms (one list per row).
+SegmentPart = tuple[list[DocRow], list[ChunkRow], np.ndarray, Iterable[list[str]]]
+
+
+def build_here(jobs: list[SegmentJob]) -> list[SegmentRef]:
+    return [build_segment(job) for job in jobs]
+
+
 class IndexWriter:
     """Applies upserts and deletes to the index in ``data_dir``, one writer at a time.
 
@@ -124,6 +157,9 @@ class IndexWriter:
     ``max_deleted`` (share of rows marked deleted) it merges everything and purges them.
     ``embed_runner`` replaces the in-process embedding loop (``quarry.distributed`` runs it on a
     Ray actor pool); whatever runs it, the vectors land in the same cache and segment.
+    ``segment_runner`` builds the segment folders (``quarry.distributed`` builds them on Ray
+    workers); ``segment_chunks`` splits one write's new chunks into segments of about that many
+    (whole documents, in order, so the rows keep the order one segment would give them).
     """
 
     def __init__(
@@ -138,8 +174,12 @@ class IndexWriter:
         max_segments: int = 8,
         max_deleted: float = 0.3,
         embed_runner: EmbedRunner | None = None,
+        segment_runner: SegmentRunner | None = None,
+        segment_chunks: int | None = None,
     ) -> None:
         self.embed_runner = embed_runner or self._embed_here
+        self.segment_runner = segment_runner or build_here
+        self.segment_chunks = segment_chunks
         self.data_dir = data_dir
         self.batch_size = batch_size
         self.loaded_at: float | None = None
@@ -290,7 +330,8 @@ class IndexWriter:
         if docs:
             chunks = [c for d in docs for c in self._chunk_checked(d, chunked.get(d.doc_id))]
             vectors = self._vectors(chunks, report)
-            segments.append(self._write_segment(docs, chunks, vectors))
+            room = max(1, self.max_segments - len(segments))
+            segments.extend(self._write_segments(docs, chunks, vectors, room))
         if manifest is not None and not docs and not report.removed:
             final = manifest  # nothing changed: nothing is written or published
             report.version = current_version_dir(self.data_dir).name  # type: ignore[union-attr]
@@ -394,9 +435,11 @@ class IndexWriter:
             taken += [s.id for s in m.segments]
         return max(taken, default=0) + 1
 
-    def _write_segment(
-        self, docs: list[Document], chunks: list[Chunk], vectors: np.ndarray
-    ) -> SegmentRef:
+    def _write_segments(
+        self, docs: list[Document], chunks: list[Chunk], vectors: np.ndarray, room: int
+    ) -> list[SegmentRef]:
+        """Write these documents as new segments: one, or (with ``segment_chunks``) about that
+        many rows each but never more than ``room``, so a split never forces a merge."""
         titles = {d.doc_id: d.title for d in docs}
         terms = [lexical_text(titles[c.doc_id], c.text) for c in chunks]
         rows = [
@@ -424,22 +467,47 @@ class IndexWriter:
             )
             for d in docs
         ]
-        return self._store_segment(doc_rows, rows, vectors, terms)
+        parts: list[SegmentPart] = []
+        for lo, hi, row_lo, row_hi in self._split(doc_rows, rows, room):
+            parts.append(
+                (doc_rows[lo:hi], rows[row_lo:row_hi], vectors[row_lo:row_hi], terms[row_lo:row_hi])
+            )
+        return self._store_segments(parts)
 
-    def _store_segment(
-        self,
-        docs: list[DocRow],
-        rows: list[ChunkRow],
-        vectors: np.ndarray,
-        terms: Iterable[list[str]],
-    ) -> SegmentRef:
-        """Write the segment folder, then its lexical entries (see the layout's invariant)."""
-        index, kind = dense_index.build(vectors, self.dense)
-        ref = write_segment(
-            self.data_dir, self._next_segment_id(), docs, rows, vectors, index, kind
-        )
-        LexicalStore(lexical_dir(self.data_dir)).add_segment(ref.id, terms)
-        return ref
+    def _split(
+        self, docs: list[DocRow], rows: list[ChunkRow], room: int
+    ) -> list[tuple[int, int, int, int]]:
+        """Consecutive (doc lo, doc hi, row lo, row hi) groups of about ``segment_chunks`` rows,
+        at most ``room`` of them."""
+        if not self.segment_chunks or len(rows) <= self.segment_chunks:
+            return [(0, len(docs), 0, len(rows))]
+        per = max(self.segment_chunks, -(-len(rows) // room))
+        counts: dict[str, int] = {}
+        for r in rows:
+            counts[r.doc_id] = counts.get(r.doc_id, 0) + 1
+        groups = []
+        lo = row_lo = row = 0
+        for i, d in enumerate(docs):
+            row += counts.get(d.doc_id, 0)
+            if row - row_lo >= per or i == len(docs) - 1:
+                groups.append((lo, i + 1, row_lo, row))
+                lo, row_lo = i + 1, row
+        return groups
+
+    def _store_segments(self, parts: list[SegmentPart]) -> list[SegmentRef]:
+        """Write the segment folders, then their lexical entries (see the layout's invariant)."""
+        first = self._next_segment_id()
+        jobs = [
+            SegmentJob(self.data_dir, first + i, docs, rows, vectors, self.dense)
+            for i, (docs, rows, vectors, _) in enumerate(parts)
+        ]
+        refs = self.segment_runner(jobs)
+        if [r.id for r in refs] != [j.segment_id for j in jobs]:
+            raise IndexWriteError("a segment builder returned other segments than it was given")
+        lexical = LexicalStore(lexical_dir(self.data_dir))
+        for ref, (_, _, _, terms) in zip(refs, parts, strict=True):
+            lexical.add_segment(ref.id, terms)
+        return refs
 
     def _manifest(self, segments: list[SegmentRef], marks: dict[int, list[Deleted]]) -> Manifest:
         ids = {s.id for s in segments}
@@ -509,7 +577,7 @@ class IndexWriter:
             if parts
             else np.zeros((0, self.embedder.dim), dtype=np.float32)
         )
-        return self._store_segment(docs, rows, vectors, (r.terms.split() for r in rows))
+        return self._store_segments([(docs, rows, vectors, (r.terms.split() for r in rows))])[0]
 
     def _compact_locked(self) -> WriteReport:
         report = WriteReport()

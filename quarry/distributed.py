@@ -5,9 +5,15 @@
   retried by Ray, and files whose task never came back are reported, never silently dropped.
 - Chunks are embedded by an actor pool (Ray Data ``map_batches``), each actor holding one copy of
   the configured embedder with cores / actors threads.
+- Segments are built by workers: the new chunks are split, whole documents in order, into
+  segments of about ``QUARRY_RAY_SEGMENT_CHUNKS``; a Ray task per segment builds its dense index
+  and writes its folder into the data directory (which every node must see at the same path:
+  shared storage). A segment whose task fails, or whose node cannot see the data directory, is
+  built by the driver instead, so nothing is lost.
 - The driver keeps the writer's rules: under the writer lock it decides ids, unchanged and
-  deleted documents, writes the segment and publishes one version atomically, exactly as a plain
-  ingest does; so both build the same chunks and vectors and answer alike.
+  deleted documents and segment ids, adds the lexical entries once a segment's folder is
+  complete, and publishes one version atomically, exactly as a plain ingest does; so both build
+  the same chunks and vectors, in the same row order, and answer alike.
 
 ADDRESS is ``local:N`` (start a private cluster of N CPUs on 127.0.0.1, no dashboard; it is
 stopped through Ray's API when the ingest ends), ``auto`` (the cluster this machine belongs to)
@@ -16,9 +22,11 @@ or a cluster address (``ray://host:10001`` or ``host:6379``). Every node needs Q
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import signal
+import socket
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,12 +35,15 @@ from pathlib import Path
 
 import numpy as np
 
+from index.layout import SegmentRef
+from index.writer import SegmentJob, build_segment
 from ingest.chunker import Chunk, SentenceChunker
 from ingest.discover import LoadResult, iter_files, unique_doc_id
 from ingest.loaders import Document
 from quarry.errors import ConfigError, IngestFileError
 from quarry.progress import progress_bar
 
+log = logging.getLogger("quarry.distributed")
 _LOCAL = re.compile(r"local:(\d+)")
 # Test hook: the first embedding actor to see this marker path missing creates it and kills its
 # own process (SIGKILL), so a test can show that a dead worker's batch is redone, not lost.
@@ -64,8 +75,6 @@ def ray_cluster(address: str) -> Iterator[int]:
         os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
     # Ray's own logs stay in its session folder; the CLI prints Quarry's report only.
     os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "fatal")
-    import logging
-
     try:
         import ray
     except ImportError as exc:
@@ -208,8 +217,6 @@ def ray_embed_runner(embedder: str, cpus: int):  # type: ignore[no-untyped-def]
     """An ``EmbedRunner`` (see ``index.writer``) on a Ray Data actor pool of ``cpus`` actors."""
 
     def run(texts: list[str], batch: int) -> Iterator[tuple[list[int], np.ndarray]]:
-        import logging
-
         import ray.data
 
         if not texts:
@@ -233,5 +240,45 @@ def ray_embed_runner(embedder: str, cpus: int):  # type: ignore[no-untyped-def]
         )
         for out in ds.iter_batches(batch_size=batch, batch_format="numpy"):
             yield [int(p) for p in out["pos"]], np.asarray(out["vector"], dtype=np.float32)
+
+    return run
+
+
+# -- segments ---------------------------------------------------------------------------------
+
+
+def _build_on_worker(job: SegmentJob) -> SegmentRef:
+    """Runs on a worker: build one segment into the (shared) data directory."""
+    if not job.data_dir.is_dir():
+        raise FileNotFoundError(
+            f"data dir {job.data_dir} is not visible on node {socket.gethostname()} "
+            "(a --ray cluster needs it on storage every node mounts at the same path)"
+        )
+    return build_segment(job)
+
+
+def ray_segment_runner():  # type: ignore[no-untyped-def]
+    """A ``SegmentRunner`` (see ``index.writer``): one Ray task per segment. A segment whose
+    task fails (its worker died past the retries, or its node cannot see the data directory) is
+    built here instead; the segment ids were decided under the writer lock, so a retried or
+    replaced build writes the same folder."""
+
+    def run(jobs: list[SegmentJob]) -> list[SegmentRef]:
+        import ray
+
+        task = ray.remote(max_retries=3, retry_exceptions=False)(_build_on_worker)
+        pending = [task.remote(job) for job in jobs]
+        refs = []
+        for job, ref in zip(jobs, pending, strict=True):
+            try:
+                refs.append(ray.get(ref))
+            except ray.exceptions.RayError as exc:
+                log.warning(
+                    "segment %d failed on a Ray worker (%s); building it on the driver",
+                    job.segment_id,
+                    str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__,
+                )
+                refs.append(build_segment(job))
+        return refs
 
     return run

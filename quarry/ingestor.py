@@ -14,7 +14,7 @@ from pathlib import Path
 from index.dense import DenseConfig
 from index.embedders import Embedder, EmbedderSlot, RecordedEmbedder
 from index.layout import current_version_dir
-from index.writer import EmbedRunner, IndexWriter, WriteReport
+from index.writer import EmbedRunner, IndexWriter, SegmentRunner, WriteReport
 from ingest.chunker import Chunker, SentenceChunker
 from ingest.discover import LoadResult
 from ingest.loaders import Document
@@ -66,6 +66,7 @@ class Ingestor:
         embedder: Embedder | None = None,
         chunker: Chunker | None = None,
         embed_runner: EmbedRunner | None = None,
+        segment_runner: SegmentRunner | None = None,
     ) -> IndexWriter:
         s = self.settings
         return IndexWriter(
@@ -78,6 +79,8 @@ class Ingestor:
             dense=dense_from(s),
             max_segments=s.max_segments,
             embed_runner=embed_runner,
+            segment_runner=segment_runner,
+            segment_chunks=s.ray_segment_chunks if segment_runner is not None else None,
         )
 
     def ingest(
@@ -85,7 +88,8 @@ class Ingestor:
     ) -> IngestResult:
         """Load the files under ``paths`` (bad ones are reported in ``loaded.failures`` and
         skipped) and write them. With ``ray`` (``local:N``, ``auto`` or an address), loading,
-        chunking and embedding run on that Ray cluster (see ``quarry.distributed``)."""
+        chunking, embedding and building the segments run on that Ray cluster (see
+        ``quarry.distributed``); this process decides and publishes the version."""
         if ray is not None:
             return self._ingest_on_ray(list(paths), prune, ray)
         writer = self.writer()
@@ -96,7 +100,13 @@ class Ingestor:
         import time
 
         from index.writer import existing_sources
-        from quarry.distributed import load_on_ray, parse_address, ray_cluster, ray_embed_runner
+        from quarry.distributed import (
+            load_on_ray,
+            parse_address,
+            ray_cluster,
+            ray_embed_runner,
+            ray_segment_runner,
+        )
 
         parse_address(address)  # a malformed address fails before anything starts
         chunker = self.chunker
@@ -104,7 +114,7 @@ class Ingestor:
             raise ConfigError("--ray needs the standard sentence chunker")
         with ray_cluster(address) as cpus:
             runner = ray_embed_runner(self.settings.embedder, cpus)
-            writer = self.writer(embed_runner=runner)
+            writer = self.writer(embed_runner=runner, segment_runner=ray_segment_runner())
             loaded_at = time.time()
             loaded = load_on_ray(
                 paths, existing_sources(self.data_dir), chunker, cpus, self.progress

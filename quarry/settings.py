@@ -112,6 +112,13 @@ class Settings(BaseSettings):
         description="Past this many segments a write also merges the small ones (see quarry "
         "compact).",
     )
+    ray_segment_chunks: int = Field(
+        50_000,
+        ge=1,
+        le=100_000_000,
+        description="A --ray ingest writes its new chunks as segments of about this many, each "
+        "built (dense index and files) by a Ray worker.",
+    )
     switch_wait_s: float = Field(
         2.0,
         ge=0.0,

@@ -74,10 +74,11 @@ def test_local_cluster_listens_on_loopback_only():
 
 
 def test_ray_ingest_builds_the_index_a_plain_ingest_builds(
-    tmp_path, seed_settings, real_embedder, monkeypatch
+    tmp_path, seed_settings, real_embedder, monkeypatch, caplog
 ):
     """Same chunks, same vectors, same answers on the gold set, although one embedding worker
-    is killed mid-run (its batch is redone) and one file is malformed (reported, skipped)."""
+    is killed mid-run (its batch is redone), one file is malformed (reported, skipped) and the
+    segments are built by Ray workers (several of them: the new chunks are split)."""
     from eval.runner import load_gold
 
     corpus = tmp_path / "corpus"
@@ -85,8 +86,11 @@ def test_ray_ingest_builds_the_index_a_plain_ingest_builds(
     (corpus / "broken.pdf").write_bytes(b"%PDF-1.4 this is not really a pdf")
     marker = tmp_path / "killed-once"
     monkeypatch.setenv("QUARRY_RAY_KILL_ONCE", str(marker))
-    settings = Settings(data_dir=tmp_path / "data")
-    result = Ingestor(settings, progress=False).ingest([corpus], ray="local:2")
+    settings = Settings(data_dir=tmp_path / "data", ray_segment_chunks=25)
+    with caplog.at_level("WARNING", logger="quarry.distributed"):
+        result = Ingestor(settings, progress=False).ingest([corpus], ray="local:2")
+    assert not caplog.records, "a segment was built on the driver, not on a worker"
+    assert result.report.segments >= 2
     assert marker.exists(), "the kill hook never ran: no worker was killed"
     assert [Path(f.path).name for f in result.loaded.failures] == ["broken.pdf"]
     assert len(result.report.added) == 5
@@ -107,3 +111,40 @@ def test_ray_ingest_builds_the_index_a_plain_ingest_builds(
             y.answer,
             [c.chunk_id for c in y.citations],
         ), q.question
+
+
+def test_a_segment_its_worker_cannot_build_is_built_by_the_driver(tmp_path, caplog):
+    """A node that cannot see the data directory (here: it does not exist yet) fails its
+    segment task; the driver builds that segment itself, and says so."""
+    from index.dense import DenseConfig
+    from index.layout import SegmentFiles
+    from index.writer import SegmentJob
+    from quarry.distributed import ray_segment_runner
+
+    rng = np.random.default_rng(3)
+    vectors = rng.standard_normal((4, 8)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    docs, rows = _rows(["alpha beta", "gamma delta", "epsilon zeta", "eta theta"])
+    data = tmp_path / "not-yet-there"
+    job = SegmentJob(data, 7, docs, rows, vectors, DenseConfig())
+    with ray_cluster("local:1"), caplog.at_level("WARNING", logger="quarry.distributed"):
+        [ref] = ray_segment_runner()([job])
+    assert ref.id == 7 and ref.n_chunks == 4
+    assert "not visible on node" in caplog.text and "building it on the driver" in caplog.text
+    files = SegmentFiles(data, ref, 8)
+    try:
+        assert np.array_equal(files.read_vectors([0, 1, 2, 3]), vectors)
+    finally:
+        files.close()
+
+
+def _rows(texts):
+    from index.layout import ChunkRow, DocRow
+
+    text = " ".join(texts)
+    docs = [DocRow("d", "D", "/d.txt", "h", [], text)]
+    rows, start = [], 0
+    for i, t in enumerate(texts):
+        rows.append(ChunkRow(f"d:{i}", "d", start, start + len(t), 2, None, t, "", t))
+        start += len(t) + 1
+    return docs, rows

@@ -165,3 +165,33 @@ def test_new_version_opens_off_the_request_path(tmp_path, monkeypatch):
     engine._switch.join(10)
     assert engine.version().name != first
     assert engine.version().manifest.n_documents == 6
+
+
+def test_one_write_split_into_segments_answers_as_one_segment(tmp_path):
+    """A write split into several segments (as a --ray ingest builds them, one per worker task)
+    keeps the rows in the same order and finds the same chunks with the same scores."""
+    from index.writer import build_here
+
+    docs = generate(60, seed=11)
+    whole = ingestor(tmp_path / "whole").write(docs)
+    split_ing = ingestor(tmp_path / "split", ray_segment_chunks=100, max_segments=5)
+    split = split_ing.writer(segment_runner=build_here).apply(docs)
+    assert whole.segments == 1 and split.segments == 5
+    assert split.n_chunks == whole.n_chunks and split.n_documents == whole.n_documents
+    a, b = open_current(tmp_path / "whole"), open_current(tmp_path / "split")
+    sizes = [s.n_chunks for s in b.manifest.segments]
+    # whole documents, at least 1376 / 5 rows each: a split never makes more than max_segments
+    assert all(n >= split.n_chunks // 5 for n in sizes[:-1]), sizes
+    rows_a, rows_b = a.live_rows(), b.live_rows()
+    assert [c.chunk.chunk_id for c in a.chunks(rows_a).values()] == [
+        c.chunk.chunk_id for c in b.chunks(rows_b).values()
+    ]
+    assert np.array_equal(a.vectors(rows_a), b.vectors(rows_b))
+    for i in (3, 31, 58):
+        query = " ".join(docs[i].text.split()[5:15])
+        for mode in ("dense", "lexical", "hybrid"):
+            x = Retriever(a, WordVectorEmbedder(), mode).search(query, 8)
+            y = Retriever(b, WordVectorEmbedder(), mode).search(query, 8)
+            assert [(h.chunk.chunk_id, round(h.score, 6)) for h in x] == [
+                (h.chunk.chunk_id, round(h.score, 6)) for h in y
+            ], (mode, query)
