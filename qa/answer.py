@@ -304,10 +304,15 @@ class Answerer:
         chosen = self._choose(scored)
         best = max((s.support for s in scored), default=0.0)
         values = find_value_conflicts(r.question, scored, self.policy, r.hits) if chosen else []
-        if not chosen or self._abstains(r.question, scored, disagree=bool(values)):
+        if chosen and self._abstains(r.question, scored, disagree=bool(values)):
+            chosen = []
+        if chosen:
+            chosen = self._complete(r.question, r.qvec, chosen, r.hits, scored)
+            if not values and self._lacks_asked_kind(r.question, chosen):
+                chosen = []
+        if not chosen:
             answer = Answer(r.question, ABSTAIN_MESSAGE, True, [], r.passages, [], {}, best)
         else:
-            chosen = self._complete(r.question, r.qvec, chosen, r.hits, scored)
             conflicts = values or self._conflicts(r.question, r.qvec, r.hits, scored, r.top_k)
             chosen = self._with_every_side(r.question, r.qvec, chosen, conflicts, r.hits)
             citations, text = self._cite(chosen, conflicts)
@@ -345,6 +350,17 @@ class Answerer:
         years = set(_YEAR.findall(question)) if p.require_asked_years and not disagree else set()
         # A year the question names ("the 2021 final") must be in a sentence that answers it.
         return bool(years) and not any(all(y in s.text for y in years) for s in close)
+
+    def _lacks_asked_kind(self, question: str, chosen: list[ScoredSentence]) -> bool:
+        """Whether the answer lacks what the question's form asks for (a person for who, a date
+        for when, a figure for how much), beyond what the question itself says. Checked after
+        completion, which adds a neighbouring sentence that holds it."""
+        if not self.policy.require_answer_type:
+            return False
+        kind = answer_type(question)
+        return kind is not None and not any(
+            matches(kind, s.candidate.text, question) for s in chosen
+        )
 
     def answer(self, question: str, top_k: int | None = None) -> Answer:
         """Answer ``question`` from the ``top_k`` best passages."""

@@ -52,7 +52,8 @@ _SEPARATORS = set(_SEPARATOR_WORDS.split())
 _ORGANISATIONS = set(_ORGANISATION_WORDS.split())
 
 _NUMBER_WORDS = (
-    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
+    r"zero|one|single|once|twice|half|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"twenty|"
     r"dozens?|hundreds?|thousands?|millions?|billions?|trillions?"
 )
 _HAS_NUMBER = re.compile(rf"\d|\b({_NUMBER_WORDS})\b", re.IGNORECASE)

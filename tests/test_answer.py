@@ -18,3 +18,42 @@ def test_no_neighbour_added_when_the_best_sentence_already_answers(seed_engine):
     answer = seed_engine.answer("How many books has Arun Anand authored?")
     assert "15 books" in answer.answer
     assert len(answer.citations) <= 2
+
+
+def test_abstains_when_no_answer_sentence_holds_what_the_question_asks_for(
+    tmp_path, real_embedder
+):
+    """A who-question over passages that discuss the subject but name nobody, and a when-
+    question whose passages hold no date: the sentences match well, but none holds a person or
+    a date beyond the question's own words, so the answer abstains. The same documents answer
+    a who-question whose name is in the sentence after the best one."""
+    from quarry.engine import Engine
+    from quarry.ingestor import Ingestor
+    from quarry.settings import Settings
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "bridge.txt").write_text(
+        "The Harlow Bridge was designed to carry trains and cars across the estuary. "
+        "Its design uses a steel arch with a concrete deck. "
+        "The designers of the Harlow Bridge chose steel for its strength in salt air.\n\n"
+        "The Harlow Bridge was opened at a ceremony attended by thousands. "
+        "The ribbon was cut by Mayor Clara Voss of Eastport.\n"
+    )
+    (folder / "ferry.txt").write_text(
+        "Before the bridge, a ferry crossed the estuary several times a day. "
+        "The ferry service ended when the bridge opened, and its boats were sold.\n"
+    )
+    settings = Settings(data_dir=tmp_path / "data")
+    Ingestor(settings, real_embedder, progress=False).ingest([folder])
+    engine = Engine(settings, embedder=real_embedder)
+    answerer = engine.answerer()
+    lenient = answerer.policy.with_(require_answer_type=False)
+    strict = answerer.policy
+    for question in ("Who designed the Harlow Bridge?", "When did the ferry service end?"):
+        answerer.policy = lenient
+        assert not engine.answer(question).abstained, question  # the other checks let it pass
+        answerer.policy = strict
+        assert engine.answer(question).abstained, question
+    answer = engine.answer("Who opened the Harlow Bridge?")
+    assert not answer.abstained and "Clara Voss" in answer.answer
