@@ -61,7 +61,16 @@ _MONTHS = (
     r"january|february|march|april|may|june|july|august|september|october|november|"
     r"december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 )
-_HAS_DATE = re.compile(rf"\b(1[5-9]\d\d|20\d\d)s?\b|\b({_MONTHS})\b", re.IGNORECASE)
+# Other answers to "when": days, seasons, times of day, recurring and relative times.
+_TIMES = (
+    r"(mon|tues|wednes|thurs|fri|satur|sun)days?|weekdays?|weekends?|spring|summer|autumn|"
+    r"winter|today|yesterday|tomorrow|tonight|mornings?|afternoons?|evenings?|nights?|noon|"
+    r"midnight|dawn|daily|weekly|monthly|annually|yearly|centur(y|ies)|decades?|ago|"
+    r"\d{1,2}(:\d\d)?\s*(am|pm|a\.m\.|p\.m\.)"
+)
+_HAS_DATE = re.compile(
+    rf"\b(1[5-9]\d\d|20\d\d)s?\b|\b({_MONTHS})\b|\b({_TIMES})(?!\w)", re.IGNORECASE
+)
 # Runs of capitalized words; a sentence's first word is capitalized anyway, so function words,
 # months and titles are set aside by _has_person rather than excluding sentence starts.
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")

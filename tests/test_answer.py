@@ -20,9 +20,7 @@ def test_no_neighbour_added_when_the_best_sentence_already_answers(seed_engine):
     assert len(answer.citations) <= 2
 
 
-def test_abstains_when_no_answer_sentence_holds_what_the_question_asks_for(
-    tmp_path, real_embedder
-):
+def test_abstains_when_no_answer_sentence_holds_what_the_question_asks_for(tmp_path, real_embedder):
     """A who-question over passages that discuss the subject but name nobody, and a when-
     question whose passages hold no date: the sentences match well, but none holds a person or
     a date beyond the question's own words, so the answer abstains. The same documents answer
