@@ -6,9 +6,10 @@ The model is not what is timed: a fast deterministic 384-d embedder (a sum of fi
 vectors, so texts sharing words are close, as with a real model) embeds a generated corpus of
 topic-structured documents. Everything else is Quarry's real code: chunking, the segment writer,
 Tantivy, FAISS, and the answer stage with the reader off. Serving is measured in a fresh process
-(`--serve`), so ``rss_mb`` is the peak resident memory of a process that opened the index and
-answered the queries, and ``open_s`` / ``first_query_ms`` are cold-process figures (the page cache
-is warm: the files were just written).
+(`--serve`), after the building process (`--build`) has ended, so ``rss_mb`` is the peak
+resident memory of a process that opened the index and answered the queries, and ``open_s`` /
+``first_query_ms`` are cold-process figures (the page cache is warm: the files were just
+written, and the builder's memory is given back first).
 
 Reported: ``ingest_s`` (all documents, one write), ``upsert_1_doc_s`` and ``delete_1_doc_s``
 (one document into / out of the full index), ``open_s``, ``first_query_ms``, ``p50_ms`` and
@@ -190,7 +191,7 @@ def build(args: argparse.Namespace) -> dict[str, float]:
     }
 
 
-def serve(data: Path, questions_file: Path) -> dict[str, float]:
+def serve(data: Path, questions_file: Path) -> dict[str, object]:
     """Runs in a fresh process: open, query, recall, peak memory."""
     from eval.metrics import percentile
     from quarry.engine import Engine
@@ -244,6 +245,19 @@ def serve(data: Path, questions_file: Path) -> dict[str, float]:
     }
 
 
+def _child(argv: list[str], what: str, stderr: int | None = subprocess.PIPE) -> dict:
+    """Run ``python -m bench.scale ARGV`` and return the JSON line it prints last."""
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.scale", *argv],
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        text=True,
+    )
+    if out.returncode:
+        raise SystemExit(f"the {what} process failed:\n{(out.stderr or '')[-4000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--chunks", type=int, default=100_000)
@@ -253,24 +267,32 @@ def main() -> int:
     parser.add_argument("--json", type=Path)
     parser.add_argument("--work", type=Path)
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--build", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     if args.serve:
         print(json.dumps(serve(args.serve / "data", args.serve / "questions.json")))
         return 0
+    if args.build:
+        print(json.dumps(build(args)))
+        return 0
     keep = args.work is not None
     args.work = args.work or Path(tempfile.mkdtemp(prefix="quarry-scale-"))
     args.work.mkdir(parents=True, exist_ok=True)
     try:
-        result = build(args)
-        out = subprocess.run(
-            [sys.executable, "-m", "bench.scale", "--serve", str(args.work)],
-            capture_output=True,
-            text=True,
-        )
-        if out.returncode:
-            raise SystemExit(f"the serving process failed:\n{out.stderr[-4000:]}")
-        result.update(json.loads(out.stdout.strip().splitlines()[-1]))
+        # Building and serving each run in a process of their own: the builder's memory (the
+        # whole generated corpus) is given back before serving is measured, so the index has
+        # the page cache to itself, as on a server that only serves.
+        common = [
+            "--chunks",
+            str(args.chunks),
+            "--parts",
+            str(args.parts),
+            "--work",
+            str(args.work),
+        ]
+        result = _child([*common, "--build"], "building", stderr=None)
+        result.update(_child(["--serve", str(args.work)], "serving"))
     finally:
         if not keep:
             shutil.rmtree(args.work, ignore_errors=True)
