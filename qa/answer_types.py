@@ -19,7 +19,25 @@ _DATE_Q = re.compile(
     r"^\s*(when\b|(in |by |until |on )?(what|which) (year|date|day|month|decade)\b|until when\b)",
     re.IGNORECASE,
 )
+# "What is the release date of ...", "What was the premiere date?"
+_DATE_NOUN_Q = re.compile(r"^\s*(what|which)\b.*\bdates?\b", re.IGNORECASE)
+# "What was Tesla's revenue?", "What is the population of ...": a quantity named by its noun.
+_QUANTITY_NOUNS = r"population|height|length|weight|age|distance|speed|score|salary|size"
+_MONEY_NOUNS = r"revenue|price|cost|budget|salary|worth|income|profit|valuation"
+_QUANTITY_Q = re.compile(
+    rf"^\s*what\s+(is|was|were|are)\s+(the\s+)?([\w.&-]+'s?\s+)*"
+    rf"(\w+\s+)?({_QUANTITY_NOUNS}|{_MONEY_NOUNS})\b",
+    re.IGNORECASE,
+)
+_MONEY_NOUN = re.compile(rf"\b({_MONEY_NOUNS})\b", re.IGNORECASE)
 _NAME_Q = re.compile(r"^\s*(who|whom|whose)\b", re.IGNORECASE)
+# "Which actor won ...?", "What director made ...?": a person named by their role.
+_PERSON_NOUN_Q = re.compile(
+    r"^\s*(which|what)\s+(actor|actress|person|player|singer|director|author|writer|"
+    r"president|ceo|founder|artist|musician|scientist|politician|man|woman|coach|driver|"
+    r"captain|leader|king|queen|composer|inventor|poet|novelist|athlete|chairman|minister)s?\b",
+    re.IGNORECASE,
+)
 _MONEY_Q = re.compile(
     r"\b(invest\w*|cost\w*|worth|price[sd]?|fund\w*|spen[dt]\w*|paid|pay\w*|dollars?|"
     r"money|budget|loan\w*|revenue|earn\w*|valued?)\b",
@@ -79,7 +97,7 @@ _NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
 def answer_type(question: str) -> str | None:
     """'money', 'percent', 'number', 'date', 'name' (a person) or None when the question's form
     says nothing."""
-    if _DATE_Q.search(question):
+    if _DATE_Q.search(question) or _DATE_NOUN_Q.search(question):
         return "date"
     if _NUMBER_Q.search(question):
         if _PERCENT_Q.search(question):
@@ -87,7 +105,10 @@ def answer_type(question: str) -> str | None:
         if _MONEY_Q.search(question):
             return "money"
         return "number"
-    if _NAME_Q.search(question):
+    quantity = _QUANTITY_Q.search(question)
+    if quantity:
+        return "money" if _MONEY_NOUN.search(quantity.group(0)) else "number"
+    if _NAME_Q.search(question) or _PERSON_NOUN_Q.search(question):
         return "name"
     return None
 

@@ -11,6 +11,13 @@ def test_question_forms():
     assert answer_type("Until when does the allocation cover exploration?") == "date"
     assert answer_type("Who witnessed the signing?") == "name"
     assert answer_type("Why did Pakistan sign?") is None
+    # the kind named by a noun rather than by the question word
+    assert answer_type("What is the release date of the second album?") == "date"
+    assert answer_type("What was the company's revenue in 2019?") == "money"
+    assert answer_type("What is the population of the district?") == "number"
+    assert answer_type("Which engineer designed it?") is None  # not a listed role: no guess
+    assert answer_type("Which actress played the lead?") == "name"
+    assert answer_type("What is the capital of the province?") is None
 
 
 def test_sentence_matches():
