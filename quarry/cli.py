@@ -123,8 +123,9 @@ def ingest(
         typer.Option(
             "--ray",
             metavar="ADDRESS",
-            help="Load, chunk and embed on a Ray cluster: local:N (start N workers on "
-            "127.0.0.1, stopped afterwards), auto, or HOST:PORT / ray://HOST:PORT.",
+            help="Load, chunk, embed and build the segments on a Ray cluster: local:N (start "
+            "N workers on 127.0.0.1, stopped afterwards), auto, or HOST:PORT / ray://HOST:PORT "
+            "(every node must see --data-dir at the same path).",
         ),
     ] = None,
 ) -> None:
