@@ -22,7 +22,7 @@ _DATE_Q = re.compile(
 # "What is the release date of ...", "What was the premiere date?"
 _DATE_NOUN_Q = re.compile(r"^\s*(what|which)\b.*\bdates?\b", re.IGNORECASE)
 # "What was Tesla's revenue?", "What is the population of ...": a quantity named by its noun.
-_QUANTITY_NOUNS = r"population|height|length|weight|age|distance|speed|score|salary|size"
+_QUANTITY_NOUNS = r"population|height|length|weight|age|distance|speed|score|size"
 _MONEY_NOUNS = r"revenue|price|cost|budget|salary|worth|income|profit|valuation"
 _QUANTITY_Q = re.compile(
     rf"^\s*what\s+(is|was|were|are)\s+(the\s+)?([\w.&-]+'s?\s+)*"
