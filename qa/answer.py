@@ -61,6 +61,11 @@ def _is_answer_like(text: str) -> bool:
     return text.rstrip("”\"'’) ")[-1:] in ".!…" or len(words) >= 14
 
 
+def _any_holds(kind: str, sentences: list[ScoredSentence], question: str) -> bool:
+    """Whether one of ``sentences`` holds what a question of this ``kind`` asks for."""
+    return any(matches(kind, s.candidate.text, question) for s in sentences)
+
+
 def _is_neighbour_like(text: str) -> bool:
     """A sentence next to an answer may be short ("Writing by A. Author"), not a question."""
     return len(text.split()) >= 3 and not text.rstrip("”\"'’) ").endswith("?")
@@ -223,7 +228,7 @@ class Answerer:
         other candidate that holds one, if it scores within ``type_margin`` of the best.
         """
         kind = answer_type(question)
-        if kind is None or any(matches(kind, s.candidate.text, question) for s in chosen):
+        if kind is None or _any_holds(kind, chosen, question):
             return chosen
         taken = {(s.doc_id, s.candidate.char_start) for s in chosen}
         for i, s in enumerate(chosen):
@@ -358,9 +363,7 @@ class Answerer:
         if not self.policy.require_answer_type:
             return False
         kind = answer_type(question)
-        return kind is not None and not any(
-            matches(kind, s.candidate.text, question) for s in chosen
-        )
+        return kind is not None and not _any_holds(kind, chosen, question)
 
     def answer(self, question: str, top_k: int | None = None) -> Answer:
         """Answer ``question`` from the ``top_k`` best passages."""
