@@ -26,10 +26,9 @@ _QUANTITY_NOUNS = r"population|height|length|weight|age|distance|speed|score|siz
 _MONEY_NOUNS = r"revenue|price|cost|budget|salary|worth|income|profit|valuation"
 _QUANTITY_Q = re.compile(
     rf"^\s*what\s+(is|was|were|are)\s+(the\s+)?([\w.&-]+'s?\s+)*"
-    rf"(\w+\s+)?({_QUANTITY_NOUNS}|{_MONEY_NOUNS})\b",
+    rf"(\w+\s+)?((?P<number>{_QUANTITY_NOUNS})|(?P<money>{_MONEY_NOUNS}))\b",
     re.IGNORECASE,
 )
-_MONEY_NOUN = re.compile(rf"\b({_MONEY_NOUNS})\b", re.IGNORECASE)
 _NAME_Q = re.compile(r"^\s*(who|whom|whose)\b", re.IGNORECASE)
 # "Which actor won ...?", "What director made ...?": a person named by their role.
 _PERSON_NOUN_Q = re.compile(
@@ -107,7 +106,7 @@ def answer_type(question: str) -> str | None:
         return "number"
     quantity = _QUANTITY_Q.search(question)
     if quantity:
-        return "money" if _MONEY_NOUN.search(quantity.group(0)) else "number"
+        return "money" if quantity.group("money") else "number"
     if _NAME_Q.search(question) or _PERSON_NOUN_Q.search(question):
         return "name"
     return None
