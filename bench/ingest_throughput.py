@@ -1,19 +1,33 @@
 """Ingest throughput versus raw ``model.encode`` throughput on the same chunk texts.
 
-Usage: python -m bench.ingest_throughput [seeds|dbpedia] ...
-The floor (issue 2): ingest >= 0.8x raw encode throughput, in chunks per second.
+Usage: python -m bench.ingest_throughput [seeds|dbpedia ...] [--rounds N] [--json OUT]
+
+Raw encode and ingest run alternately, ``--rounds`` times each (default 2), in one process, so
+a slow spell of a shared machine hits both. Reported per corpus:
+
+- ``ratio``: median ingest chunks/s over median raw encode chunks/s (the issue-14 floor: >= 0.95x
+  on dbpedia);
+- ``embedding_share``: the share of ingest's wall time spent inside the embedder, i.e. the ratio
+  the ingest would reach if the model ran exactly as fast inside it as outside. It isolates
+  Quarry's own overhead (chunking, token checks, lexical terms, writing) from the model's
+  run-to-run variation, which on this 2-core machine is several percent between two runs of the
+  same ``encode``.
 """
 
 from __future__ import annotations
 
-import json
-import sys
+import argparse
+import statistics
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+
+from bench import emit
 from eval.beir import read_dataset
-from index.embedders import load_embedder
+from index.embedders import Embedder, load_embedder
 from ingest.chunker import SentenceChunker
 from ingest.discover import load_paths
 from ingest.loaders import Document
@@ -24,42 +38,91 @@ ROOT = Path(__file__).resolve().parent.parent
 DBPEDIA = ROOT.parent / "shared" / "bench-data" / "dbpedia"
 
 
-def measure(name: str, docs: list[Document]) -> dict[str, float]:
-    settings = Settings()
-    embedder = load_embedder(settings.embedder)
-    chunker = SentenceChunker(settings.chunk_size, settings.chunk_overlap)
-    texts = [c.text for d in docs for c in chunker.chunk(d)]
-    embedder.embed(texts[:64])  # warm-up
-    t0 = time.perf_counter()
-    embedder.embed(texts)
-    raw = time.perf_counter() - t0
+class TimedEmbedder:
+    """An embedder that adds up the seconds spent in its ``embed`` calls."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.dim = inner.dim
+        self.max_tokens = inner.max_tokens
+        self.seconds = 0.0
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        t0 = time.perf_counter()
+        try:
+            return self.inner.embed(texts)
+        finally:
+            self.seconds += time.perf_counter() - t0
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self.inner.embed_queries(texts)
+
+    def token_counts(self, texts: Sequence[str]) -> list[int]:
+        return self.inner.token_counts(texts)
+
+
+def _ingest(settings: Settings, embedder: TimedEmbedder, docs: list[Document]) -> tuple[float, int]:
     with tempfile.TemporaryDirectory() as tmp:
         ingestor = Ingestor(settings.model_copy(update={"data_dir": Path(tmp)}), embedder)
         ingestor.progress = False
         t0 = time.perf_counter()
         report = ingestor.write(docs)
-        ingest = time.perf_counter() - t0
-    result = {
+        return time.perf_counter() - t0, report.n_chunks
+
+
+def measure(name: str, docs: list[Document], rounds: int = 2) -> dict[str, object]:
+    settings = Settings()
+    embedder = TimedEmbedder(load_embedder(settings.embedder))
+    chunker = SentenceChunker(settings.chunk_size, settings.chunk_overlap)
+    texts = [c.text for d in docs for c in chunker.chunk(d)]
+    embedder.inner.embed(texts[:64])  # warm-up
+    raw_s: list[float] = []
+    ingest_s: list[float] = []
+    inside_s: list[float] = []
+    n_chunks = 0
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        embedder.inner.embed(texts)
+        raw_s.append(time.perf_counter() - t0)
+        embedder.seconds = 0.0
+        seconds, n_chunks = _ingest(settings, embedder, docs)
+        ingest_s.append(seconds)
+        inside_s.append(embedder.seconds)
+    raw, ingest = statistics.median(raw_s), statistics.median(ingest_s)
+    pairs = list(zip(ingest_s, inside_s, strict=True))
+    return {
         "corpus": name,
         "documents": len(docs),
         "chunks": len(texts),
+        "rounds": rounds,
         "raw_encode_chunks_per_s": round(len(texts) / raw, 1),
-        "ingest_chunks_per_s": round(report.n_chunks / ingest, 1),
-        "ratio": round((report.n_chunks / ingest) / (len(texts) / raw), 3),
-        "raw_s": round(raw, 2),
-        "ingest_s": round(ingest, 2),
+        "ingest_chunks_per_s": round(n_chunks / ingest, 1),
+        "ratio": round((n_chunks / ingest) / (len(texts) / raw), 3),
+        "embedding_share": round(statistics.median(i / t for t, i in pairs), 3),
+        "overhead_s": round(statistics.median(t - i for t, i in pairs), 2),
+        "raw_s": [round(s, 2) for s in raw_s],
+        "ingest_s": [round(s, 2) for s in ingest_s],
+        "embed_inside_ingest_s": [round(s, 2) for s in inside_s],
     }
-    print(json.dumps(result))
-    return result
 
 
 def main() -> None:
-    which = sys.argv[1:] or ["seeds", "dbpedia"]
-    for name in which:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("corpora", nargs="*", choices=["seeds", "dbpedia"], default=[])
+    parser.add_argument("--rounds", type=int, default=2, help="alternating runs of each")
+    parser.add_argument("--json", type=Path, help="write the figures here too")
+    args = parser.parse_args()
+    results = []
+    for name in args.corpora or ["seeds", "dbpedia"]:
         if name == "seeds":
-            measure("seeds", load_paths([ROOT / "corpus"], progress=False).documents)
-        elif name == "dbpedia":
-            measure("dbpedia-5000", read_dataset(DBPEDIA)[0])
+            docs = load_paths([ROOT / "corpus"], progress=False).documents
+        else:
+            docs = read_dataset(DBPEDIA)[0]
+        results.append(measure(name if name == "seeds" else "dbpedia-5000", docs, args.rounds))
+        emit(results[-1], None)
+    if args.json:
+        emit(results, args.json, show=False)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 import zlib
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -77,8 +78,8 @@ class WordVectorEmbedder:
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         return self.embed(texts)
 
-    def count_tokens(self, text: str) -> int:
-        return len(text.split())
+    def token_counts(self, texts: Sequence[str]) -> list[int]:
+        return [len(text.split()) for text in texts]
 
 
 def _vocabulary(rng: np.random.Generator, n: int) -> np.ndarray:

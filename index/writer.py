@@ -328,7 +328,8 @@ class IndexWriter:
             segments, marks = [], {}
         docs = [fresh[k] for k in sorted(fresh)]
         if docs:
-            chunks = [c for d in docs for c in self._chunk_checked(d, chunked.get(d.doc_id))]
+            chunks = [c for d in docs for c in self._chunks_of(d, chunked.get(d.doc_id))]
+            self._check_token_limit(chunks)
             vectors = self._vectors(chunks, report)
             room = max(1, self.max_segments - len(segments))
             segments.extend(self._write_segments(docs, chunks, vectors, room))
@@ -365,17 +366,18 @@ class IndexWriter:
                 files.close()
         return out
 
-    def _chunk_checked(self, doc: Document, pre: list[Chunk] | None = None) -> list[Chunk]:
-        """``doc``'s chunks (``pre`` when they were made elsewhere for this very document),
-        refused if the embedder would truncate one."""
+    def _chunks_of(self, doc: Document, pre: list[Chunk] | None = None) -> list[Chunk]:
+        """``doc``'s chunks: ``pre`` when they were made elsewhere for this very document."""
         if pre is not None and all(
             c.doc_id == doc.doc_id and doc.text[c.char_start : c.char_end] == c.text for c in pre
         ):
-            chunks = pre
-        else:
-            chunks = self.chunker.chunk(doc)
-        for chunk in chunks:
-            n = self.embedder.count_tokens(chunk.text)
+            return pre
+        return self.chunker.chunk(doc)
+
+    def _check_token_limit(self, chunks: list[Chunk]) -> None:
+        """Refuse the write if the embedder would truncate a chunk (counted in one batch)."""
+        counts = self.embedder.token_counts([c.text for c in chunks])
+        for chunk, n in zip(chunks, counts, strict=True):
             if n > self.embedder.max_tokens:
                 raise ConfigError(
                     f"chunk {chunk.chunk_id} is {chunk.token_count} cl100k tokens (chunk_size "
@@ -383,7 +385,6 @@ class IndexWriter:
                     f"{self.embedder.name}, whose limit is {self.embedder.max_tokens}: it would be "
                     "truncated. Lower QUARRY_CHUNK_SIZE"
                 )
-        return chunks
 
     def _vectors(self, chunks: list[Chunk], report: WriteReport) -> np.ndarray:
         cache = EmbeddingCache(cache_path(self.data_dir), self.embedder.name, self.embedder.dim)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -37,5 +38,5 @@ class HashingEmbedder:
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         return self.embed(texts)
 
-    def count_tokens(self, text: str) -> int:
-        return len(text.split()) + 2
+    def token_counts(self, texts: Sequence[str]) -> list[int]:
+        return [len(text.split()) + 2 for text in texts]

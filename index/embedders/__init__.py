@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -31,8 +32,12 @@ class Embedder(Protocol):
         """Embed queries (models with query/passage prefixes treat them differently)."""
         ...
 
-    def count_tokens(self, text: str) -> int:
-        """Length of ``text`` in the model's own tokens, special tokens included."""
+    def token_counts(self, texts: Sequence[str]) -> list[int]:
+        """Length of each text in the model's own tokens, special tokens included, untruncated.
+
+        One call for many texts: the writer checks every new chunk against ``max_tokens``, and
+        a batched tokenizer does that several times faster than one call per chunk.
+        """
         ...
 
 
@@ -61,7 +66,7 @@ class RecordedEmbedder:
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         raise self._cannot()
 
-    def count_tokens(self, text: str) -> int:
+    def token_counts(self, texts: Sequence[str]) -> list[int]:
         raise self._cannot()
 
 

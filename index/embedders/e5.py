@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from quarry.errors import ConfigError
@@ -31,5 +33,5 @@ class E5Embedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.asarray(self.model.query(list(texts)), dtype=np.float32).reshape(len(texts), -1)
 
-    def count_tokens(self, text: str) -> int:
-        return int(self.model.token_count(text, False))
+    def token_counts(self, texts: Sequence[str]) -> list[int]:
+        return [int(self.model.token_count(text, False)) for text in texts]

@@ -14,6 +14,7 @@ import importlib.util
 import logging
 import os
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -55,8 +56,8 @@ class OnnxEncoder:
         out = self.session.run(None, {k: v for k, v in feed.items() if k in self.inputs})
         return np.asarray(out[0])[0], feed["attention_mask"][0]
 
-    def count_tokens(self, text: str) -> int:
-        return len(self.counter.encode(text).ids)
+    def token_counts(self, texts: Sequence[str]) -> list[int]:
+        return [len(e.ids) for e in self.counter.encode_batch_fast(list(texts))]
 
 
 def _normalize(v: np.ndarray) -> np.ndarray:
@@ -82,8 +83,8 @@ class _OnnxEmbedder:
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         return self.embed(texts)
 
-    def count_tokens(self, text: str) -> int:
-        return self.encoder.count_tokens(text)
+    def token_counts(self, texts: Sequence[str]) -> list[int]:
+        return self.encoder.token_counts(texts)
 
 
 class BgeSmallEmbedder(_OnnxEmbedder):
