@@ -24,7 +24,7 @@ from index.embedders import Embedder
 from index.retriever import Hit, Mode, Retriever, jaccard
 from index.store import IndexVersion
 from ingest.text import term_set, tokenize
-from qa.answer_types import answer_type, matches
+from qa.answer_types import answer_type, matches, pinned_numbers
 from qa.conflicts import (
     asks_for_quantity,
     asks_for_verdict,
@@ -352,9 +352,17 @@ class Answerer:
             if support < p.abstain_threshold:
                 return True
             close = scored[: p.max_answer_sentences]
-        years = set(_YEAR.findall(question)) if p.require_asked_years and not disagree else set()
-        # A year the question names ("the 2021 final") must be in a sentence that answers it.
-        return bool(years) and not any(all(y in s.text for y in years) for s in close)
+        if disagree:
+            return False
+        # A year or number the question names ("the 2021 final", "season 4") must be in a
+        # sentence that answers it.
+        years = set(_YEAR.findall(question)) if p.require_asked_years else set()
+        numbers = pinned_numbers(question) if p.require_asked_numbers else set()
+        return bool(years or numbers) and not any(
+            all(y in s.text for y in years)
+            and numbers <= pinned_numbers(s.candidate.hit.chunk.text)
+            for s in close
+        )
 
     def _lacks_asked_kind(self, question: str, chosen: list[ScoredSentence]) -> bool:
         """Whether the answer lacks what the question's form asks for (a person for who, a date

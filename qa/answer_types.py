@@ -141,3 +141,33 @@ def _has_person(phrase: str) -> bool:
         else:
             parts[-1].append(word)
     return any(len(part) >= 2 and not _ORGANISATIONS & set(part) for part in parts)
+
+
+# Numbers a question pins its subject with ("Xenoblade Chronicles 2", "season 4", "the 92nd
+# Academy Awards", "the first season"): digits, digit ordinals and ordinal words, as plain digits.
+_ORDINALS = """
+    first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth
+    fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth
+"""
+_ORDINAL_WORDS = {w: str(i + 1) for i, w in enumerate(_ORDINALS.split())}
+_PINNED_NUMBER = re.compile(
+    rf"(?<![\w.,])(\d+)(?:st|nd|rd|th)?(?![\w.,]?\d)|\b({'|'.join(_ORDINAL_WORDS)})\b",
+    re.IGNORECASE,
+)
+
+
+def pinned_numbers(text: str) -> set[str]:
+    """Whole numbers and ordinals in ``text``, as digits ("4th", "fourth" and "4" are all "4");
+    years are left to the year check. Decimals and grouped figures ("1.5", "3,000") are not
+    identifiers, so they are skipped."""
+    out = set()
+    for m in _PINNED_NUMBER.finditer(text):
+        if m.group(1):
+            if not _YEAR_ONLY.fullmatch(m.group(1)):
+                out.add(m.group(1).lstrip("0") or "0")
+        else:
+            out.add(_ORDINAL_WORDS[m.group(2).lower()])
+    return out
+
+
+_YEAR_ONLY = re.compile(r"1[5-9]\d\d|20\d\d")

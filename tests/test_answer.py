@@ -55,3 +55,31 @@ def test_abstains_when_no_answer_sentence_holds_what_the_question_asks_for(tmp_p
         assert engine.answer(question).abstained, question
     answer = engine.answer("Who opened the Harlow Bridge?")
     assert not answer.abstained and "Clara Voss" in answer.answer
+
+
+def test_abstains_when_no_passage_holds_the_number_the_question_names(tmp_path, real_embedder):
+    """Passages about a show's second and third seasons do not answer a question about its
+    fourth: the number pins the subject, like a year. Written as an ordinal it still counts."""
+    from quarry.engine import Engine
+    from quarry.ingestor import Ingestor
+    from quarry.settings import Settings
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "show.txt").write_text(
+        "Harbor Lights is a drama about a fishing town on the northern coast.\n\n"
+        "Season 2 of Harbor Lights premiered in March, after a long delay in filming.\n\n"
+        "The third season of Harbor Lights premiered in October and drew record audiences.\n"
+    )
+    settings = Settings(data_dir=tmp_path / "data")
+    Ingestor(settings, real_embedder, progress=False).ingest([folder])
+    engine = Engine(settings, embedder=real_embedder)
+    answerer = engine.answerer()
+    strict = answerer.policy
+    question = "When did season 4 of Harbor Lights premiere?"
+    answerer.policy = strict.with_(require_asked_numbers=False)
+    assert not engine.answer(question).abstained  # the other checks let it pass
+    answerer.policy = strict
+    assert engine.answer(question).abstained
+    answer = engine.answer("When did season 3 of Harbor Lights premiere?")
+    assert not answer.abstained and "October" in answer.answer

@@ -1,4 +1,4 @@
-from qa.answer_types import answer_type, matches
+from qa.answer_types import answer_type, matches, pinned_numbers
 
 
 def test_question_forms():
@@ -50,3 +50,14 @@ def test_a_name_is_a_person_once_titles_and_organisations_are_set_aside():
     assert matches("name", "Arun Anand is an author and a columnist.", q)  # at sentence start
     assert not matches("name", "In September the deal was signed.", q)
     assert not matches("name", "He chairs the Global Research Institute for Peace.", q)
+
+
+def test_numbers_that_pin_a_question_read_as_digits():
+    assert pinned_numbers("When was Xenoblade Chronicles 2 released?") == {"2"}
+    # digits, digit ordinals and ordinal words are one number
+    assert pinned_numbers("When does season 4 premiere?") == {"4"}
+    assert pinned_numbers("The fourth season premiered.") == {"4"}
+    assert pinned_numbers("Who won at the 92nd Academy Awards?") == {"92"}
+    # years are the year check's; decimals, grouped figures and symbols are not identifiers
+    assert pinned_numbers("In 2019 it rose 1.5 points to 3,000 for O(n2).") == set()
+    assert pinned_numbers("No number here.") == set()
