@@ -38,7 +38,9 @@ class Engine:
         self, settings: Settings, embedder: Embedder | None = None, reader: Reader | None = None
     ) -> None:
         self.settings = settings
-        self._embedders = EmbedderSlot(settings.embedder, settings.threads, embedder)
+        self._embedders = EmbedderSlot(
+            settings.embedder, settings.threads, embedder, settings.device
+        )
         self._reader = reader
         self._lock = threading.Lock()
         self._answerer: Answerer | None = None

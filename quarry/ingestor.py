@@ -49,7 +49,9 @@ class Ingestor:
         progress: bool | None = None,
     ) -> None:
         self.settings = settings
-        self._embedders = EmbedderSlot(settings.embedder, settings.threads, embedder)
+        self._embedders = EmbedderSlot(
+            settings.embedder, settings.threads, embedder, settings.device
+        )
         self.chunker = chunker or SentenceChunker(settings.chunk_size, settings.chunk_overlap)
         self.progress = progress
 
@@ -112,6 +114,10 @@ class Ingestor:
         chunker = self.chunker
         if not isinstance(chunker, SentenceChunker):
             raise ConfigError("--ray needs the standard sentence chunker")
+        if self.settings.device != "cpu":
+            raise ConfigError(
+                "--ray embeds on CPU actors: QUARRY_DEVICE=cuda is for a plain ingest"
+            )
         with ray_cluster(address) as cpus:
             runner = ray_embed_runner(self.settings.embedder, cpus)
             writer = self.writer(embed_runner=runner, segment_runner=ray_segment_runner())

@@ -75,6 +75,11 @@ class Settings(BaseSettings):
         description="CPU threads each process's models use; 0: the libraries' default (all "
         "cores). quarry serve --workers N sets cores / N.",
     )
+    device: Literal["cpu", "cuda"] = Field(
+        "cpu",
+        description="Where a sentence-transformers embedder runs: 'cpu' or 'cuda' (an NVIDIA "
+        "GPU, for ingest). The ONNX embedders, e5-small and the reader run on the CPU.",
+    )
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     allowed_origins: list[str] = Field(

@@ -148,3 +148,10 @@ def _rows(texts):
         rows.append(ChunkRow(f"d:{i}", "d", start, start + len(t), 2, None, t, "", t))
         start += len(t) + 1
     return docs, rows
+
+
+def test_ray_ingest_refuses_the_gpu_device_before_starting(tmp_path):
+    settings = Settings(data_dir=tmp_path / "data", device="cuda")
+    with pytest.raises(ConfigError, match="CPU actors"):
+        Ingestor(settings, progress=False).ingest([tmp_path], ray="local:1")
+    assert not (tmp_path / "data").exists()

