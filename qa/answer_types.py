@@ -8,6 +8,7 @@ merely shares its words; the answerer gives it a small bonus.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _NUMBER_Q = re.compile(
     r"^\s*(how (much|many|large|big|far|long|tall|old)|what (share|percentage|percent|"
@@ -93,6 +94,7 @@ _HAS_DATE = re.compile(
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
 
 
+@lru_cache(maxsize=1024)  # asked by scoring, completion and abstention for each question
 def answer_type(question: str) -> str | None:
     """'money', 'percent', 'number', 'date', 'name' (a person) or None when the question's form
     says nothing."""
