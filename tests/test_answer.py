@@ -1,5 +1,20 @@
 """The answer stage on the real model and the seed corpus."""
 
+from quarry.engine import Engine
+from quarry.ingestor import Ingestor
+from quarry.settings import Settings
+
+
+def _engine_over(tmp_path, real_embedder, files: dict[str, str]) -> Engine:
+    """An engine over an index of ``files`` (name -> text), built with the real model."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    settings = Settings(data_dir=tmp_path / "data")
+    Ingestor(settings, real_embedder, progress=False).ingest([folder])
+    return Engine(settings, embedder=real_embedder)
+
 
 def test_neighbour_sentence_supplies_the_name_asked_for(seed_engine):
     # The best-matching sentence is about the signing; the name is in the sentence after it.
@@ -25,26 +40,16 @@ def test_abstains_when_no_answer_sentence_holds_what_the_question_asks_for(tmp_p
     question whose passages hold no date: the sentences match well, but none holds a person or
     a date beyond the question's own words, so the answer abstains. The same documents answer
     a who-question whose name is in the sentence after the best one."""
-    from quarry.engine import Engine
-    from quarry.ingestor import Ingestor
-    from quarry.settings import Settings
-
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "bridge.txt").write_text(
-        "The Harlow Bridge was designed to carry trains and cars across the estuary. "
+    files = {
+        "bridge.txt": "The Harlow Bridge was designed to carry trains and cars across the estuary. "
         "Its design uses a steel arch with a concrete deck. "
         "The designers of the Harlow Bridge chose steel for its strength in salt air.\n\n"
         "The Harlow Bridge was opened at a ceremony attended by thousands. "
-        "The ribbon was cut by Mayor Clara Voss of Eastport.\n"
-    )
-    (folder / "ferry.txt").write_text(
-        "Before the bridge, a ferry crossed the estuary several times a day. "
-        "The ferry service ended when the bridge opened, and its boats were sold.\n"
-    )
-    settings = Settings(data_dir=tmp_path / "data")
-    Ingestor(settings, real_embedder, progress=False).ingest([folder])
-    engine = Engine(settings, embedder=real_embedder)
+        "The ribbon was cut by Mayor Clara Voss of Eastport.\n",
+        "ferry.txt": "Before the bridge, a ferry crossed the estuary several times a day. "
+        "The ferry service ended when the bridge opened, and its boats were sold.\n",
+    }
+    engine = _engine_over(tmp_path, real_embedder, files)
     answerer = engine.answerer()
     lenient = answerer.policy.with_(require_answer_type=False)
     strict = answerer.policy
@@ -60,20 +65,12 @@ def test_abstains_when_no_answer_sentence_holds_what_the_question_asks_for(tmp_p
 def test_abstains_when_no_passage_holds_the_number_the_question_names(tmp_path, real_embedder):
     """Passages about a show's second and third seasons do not answer a question about its
     fourth: the number pins the subject, like a year. Written as an ordinal it still counts."""
-    from quarry.engine import Engine
-    from quarry.ingestor import Ingestor
-    from quarry.settings import Settings
-
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "show.txt").write_text(
+    show = (
         "Harbor Lights is a drama about a fishing town on the northern coast.\n\n"
         "Season 2 of Harbor Lights premiered in March, after a long delay in filming.\n\n"
         "The third season of Harbor Lights premiered in October and drew record audiences.\n"
     )
-    settings = Settings(data_dir=tmp_path / "data")
-    Ingestor(settings, real_embedder, progress=False).ingest([folder])
-    engine = Engine(settings, embedder=real_embedder)
+    engine = _engine_over(tmp_path, real_embedder, {"show.txt": show})
     answerer = engine.answerer()
     strict = answerer.policy
     question = "When did season 4 of Harbor Lights premiere?"
