@@ -24,7 +24,7 @@ from index.embedders import Embedder
 from index.retriever import Hit, Mode, Retriever, jaccard
 from index.store import IndexVersion
 from ingest.text import term_set, tokenize
-from qa.answer_types import answer_type, matches, pinned_numbers
+from qa.answer_types import YEAR, answer_type, matches, pinned_numbers
 from qa.conflicts import (
     asks_for_quantity,
     asks_for_verdict,
@@ -50,7 +50,7 @@ from quarry.errors import CitationIntegrityError
 SENTENCE_CACHE = 50_000
 ABSTAIN_MESSAGE = "I could not find an answer to that in the documents."
 _NUMBER = re.compile(r"\d")
-_YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
+_YEAR = re.compile(rf"\b{YEAR}\b")
 
 
 def _is_answer_like(text: str) -> bool:

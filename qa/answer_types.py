@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+YEAR = r"(?:1[5-9]\d\d|20\d\d)"  # a year as questions and news name them
+
 _NUMBER_Q = re.compile(
     r"^\s*(how (much|many|large|big|far|long|tall|old)|what (share|percentage|percent|"
     r"proportion|value|amount|number)|what (was|is|were) the (value|amount|number|size))\b|"
@@ -86,9 +88,7 @@ _TIMES = (
     r"midnight|dawn|daily|weekly|monthly|annually|yearly|centur(y|ies)|decades?|ago|"
     r"\d{1,2}(:\d\d)?\s*(am|pm|a\.m\.|p\.m\.)"
 )
-_HAS_DATE = re.compile(
-    rf"\b(1[5-9]\d\d|20\d\d)s?\b|\b({_MONTHS})\b|\b({_TIMES})(?!\w)", re.IGNORECASE
-)
+_HAS_DATE = re.compile(rf"\b{YEAR}s?\b|\b({_MONTHS})\b|\b({_TIMES})(?!\w)", re.IGNORECASE)
 # Runs of capitalized words; a sentence's first word is capitalized anyway, so function words,
 # months and titles are set aside by _has_person rather than excluding sentence starts.
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
@@ -165,11 +165,8 @@ def pinned_numbers(text: str) -> set[str]:
     out = set()
     for m in _PINNED_NUMBER.finditer(text):
         if m.group(1):
-            if not _YEAR_ONLY.fullmatch(m.group(1)):
+            if not re.fullmatch(YEAR, m.group(1)):
                 out.add(m.group(1).lstrip("0") or "0")
         else:
             out.add(_ORDINAL_WORDS[m.group(2).lower()])
     return out
-
-
-_YEAR_ONLY = re.compile(r"1[5-9]\d\d|20\d\d")

