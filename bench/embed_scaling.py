@@ -20,6 +20,7 @@ import argparse
 import json
 import multiprocessing as mp
 import os
+import queue
 import time
 from pathlib import Path
 from typing import Any
@@ -76,7 +77,16 @@ def measure(
     ]
     for p in procs:
         p.start()
-    results = [out.get(timeout=3600) for _ in procs]
+    results: list[tuple[float, float, int]] = []
+    while len(results) < workers:
+        try:
+            results.append(out.get(timeout=5))
+        except queue.Empty:
+            dead = [p.exitcode for p in procs if p.exitcode not in (None, 0)]
+            if dead:  # a worker that crashed never reports: stop instead of waiting forever
+                for p in procs:
+                    p.kill()
+                raise SystemExit(f"error: an embedding worker exited with code {dead[0]}") from None
     for p in procs:
         p.join()
     start = min(r[0] for r in results)
