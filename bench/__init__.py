@@ -6,6 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+ROOT = Path(__file__).resolve().parent.parent
+DBPEDIA = ROOT.parent / "shared" / "bench-data" / "dbpedia"  # the shared 5,000-document subset
+
 
 def emit(result: Any, path: Path | None, show: bool = True) -> None:
     """Print ``result`` as JSON and write it to ``path`` when given."""

@@ -25,21 +25,17 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import emit
+from bench import DBPEDIA, emit
 from index.embedders import load_embedder
-
-ROOT = Path(__file__).resolve().parent.parent
-DBPEDIA = ROOT.parent / "shared" / "bench-data" / "dbpedia"
 
 
 def dbpedia_texts() -> list[str]:
+    # imported here: a GPU machine runs this module with --texts, without the data or tiktoken
+    from bench.ingest_throughput import chunk_texts
     from eval.beir import read_dataset
-    from ingest.chunker import SentenceChunker
     from quarry.settings import Settings
 
-    s = Settings()
-    chunker = SentenceChunker(s.chunk_size, s.chunk_overlap)
-    return [c.text for d in read_dataset(DBPEDIA)[0] for c in chunker.chunk(d)]
+    return chunk_texts(read_dataset(DBPEDIA)[0], Settings())
 
 
 def _worker(

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench import emit
+from bench import DBPEDIA, ROOT, emit
 from eval.beir import read_dataset
 from index.embedders import Embedder, load_embedder
 from ingest.chunker import SentenceChunker
@@ -33,9 +33,6 @@ from ingest.discover import load_paths
 from ingest.loaders import Document
 from quarry.ingestor import Ingestor
 from quarry.settings import Settings
-
-ROOT = Path(__file__).resolve().parent.parent
-DBPEDIA = ROOT.parent / "shared" / "bench-data" / "dbpedia"
 
 
 class TimedEmbedder:
@@ -71,11 +68,16 @@ def _ingest(settings: Settings, embedder: TimedEmbedder, docs: list[Document]) -
         return time.perf_counter() - t0, report.n_chunks
 
 
+def chunk_texts(docs: list[Document], settings: Settings) -> list[str]:
+    """The texts of ``docs``' chunks under the default chunker: what an ingest embeds."""
+    chunker = SentenceChunker(settings.chunk_size, settings.chunk_overlap)
+    return [c.text for d in docs for c in chunker.chunk(d)]
+
+
 def measure(name: str, docs: list[Document], rounds: int = 2) -> dict[str, object]:
     settings = Settings()
     embedder = TimedEmbedder(load_embedder(settings.embedder))
-    chunker = SentenceChunker(settings.chunk_size, settings.chunk_overlap)
-    texts = [c.text for d in docs for c in chunker.chunk(d)]
+    texts = chunk_texts(docs, settings)
     embedder.inner.embed(texts[:64])  # warm-up
     raw_s: list[float] = []
     ingest_s: list[float] = []

@@ -14,12 +14,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import emit
+from bench import DBPEDIA, ROOT, emit
 from quarry.ingestor import Ingestor
 from quarry.settings import Settings
-
-ROOT = Path(__file__).resolve().parent.parent
-DBPEDIA = ROOT.parent / "shared" / "bench-data" / "dbpedia"
 
 
 def corpus_folder(name: str, tmp: Path) -> Path:
