@@ -360,7 +360,7 @@ class Answerer:
         numbers = pinned_numbers(question) if p.require_asked_numbers else set()
         return bool(years or numbers) and not any(
             all(y in s.text for y in years)
-            and numbers <= pinned_numbers(s.candidate.hit.chunk.text)
+            and (not numbers or numbers <= pinned_numbers(s.candidate.hit.chunk.text))
             for s in close
         )
 

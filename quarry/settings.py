@@ -77,8 +77,9 @@ class Settings(BaseSettings):
     )
     device: Literal["cpu", "cuda"] = Field(
         "cpu",
-        description="Where a sentence-transformers embedder runs: 'cpu' or 'cuda' (an NVIDIA "
-        "GPU, for ingest). The ONNX embedders, e5-small and the reader run on the CPU.",
+        description="Where a sentence-transformers embedder runs, for ingest and serving: 'cpu' "
+        "or 'cuda' (an NVIDIA GPU; not with --ray). The ONNX embedders, e5-small and the reader "
+        "run on the CPU.",
     )
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
