@@ -2,7 +2,8 @@
 
 Every candidate sentence is scored against the question (embedding similarity plus overlap of
 the question's content words, numbers and names). With the reader on, a cross-encoder then reads
-the best few with the question and orders them. The best one to three become the answer, plus a
+the best few with the question, each alone and after the sentence before it (so that "it" and
+"the company" mean something), and orders them. The best one to three become the answer, plus a
 neighbouring sentence when only it holds the name, number or date asked for. The answer abstains
 when the reader finds no sentence that answers, when no sentence supports an answer at least
 ``abstain_threshold`` (unless the reader is confident), or when no candidate names a year the
@@ -69,6 +70,19 @@ def _any_holds(kind: str, sentences: list[ScoredSentence], question: str) -> boo
 def _is_neighbour_like(text: str) -> bool:
     """A sentence next to an answer may be short ("Writing by A. Author"), not a question."""
     return len(text.split()) >= 3 and not text.rstrip("”\"'’) ").endswith("?")
+
+
+def _sentence_index(candidate: Candidate) -> int | None:
+    """Which of its passage's sentences ``candidate`` is (None: it is not one of them)."""
+    chunk = candidate.hit.chunk
+    return next(
+        (
+            j
+            for j, (a, _) in enumerate(chunk.sentence_spans())
+            if a + chunk.char_start == candidate.char_start
+        ),
+        None,
+    )
 
 
 def candidates_from(hits: list[Hit]) -> list[Candidate]:
@@ -205,11 +219,31 @@ class Answerer:
         they were. Without a reader, ``scored`` unchanged."""
         if self.reader is None or not scored:
             return scored
-        head = scored[: self.policy.reader_candidates]
+        p = self.policy
+        head = scored[: p.reader_candidates]
         logits = self.reader.score(question, [s.text for s in head])
+        if p.reader_context and p.reader_context_weight:
+            within = self.reader.score(question, [self._in_context(s) for s in head])
+            logits = p.reader_context_weight * within + (1 - p.reader_context_weight) * logits
         read = [replace(s, reader=float(x)) for s, x in zip(head, logits, strict=True)]
         read.sort(key=lambda s: (-(s.reader or 0.0), -s.score, s.candidate.char_start))
         return read + scored[len(head) :]
+
+    def _in_context(self, s: ScoredSentence) -> str:
+        """The sentence with the ``reader_context`` sentences before it in its paragraph, so
+        that "It was founded in 1887." is read knowing what "it" is. A paragraph's first
+        sentence is read alone (and its score is then the cached one)."""
+        chunk = s.candidate.hit.chunk
+        at = _sentence_index(s.candidate)
+        if at is None:
+            return s.text
+        spans = chunk.sentence_spans()
+        start = at
+        while start > max(0, at - self.policy.reader_context):
+            if "\n\n" in chunk.text[spans[start - 1][1] : spans[start][0]]:
+                break  # a blank line: a new paragraph, most likely a new point
+            start -= 1
+        return chunk.text[spans[start][0] : spans[at][1]]
 
     def _complete(
         self,
@@ -235,10 +269,7 @@ class Answerer:
             hit = s.candidate.hit
             spans = hit.chunk.sentence_spans()
             offset = hit.chunk.char_start
-            at = next(
-                (j for j, (a, _) in enumerate(spans) if a + offset == s.candidate.char_start),
-                None,
-            )
+            at = _sentence_index(s.candidate)
             if at is None:
                 continue
             for j in (at + 1, at - 1):

@@ -80,3 +80,36 @@ def test_abstains_when_no_passage_holds_the_number_the_question_names(tmp_path, 
     assert engine.answer(question).abstained
     answer = engine.answer("When did season 3 of Harbor Lights premiere?")
     assert not answer.abstained and "October" in answer.answer
+
+
+def test_reader_reads_a_sentence_after_the_one_before_it(tmp_path, real_embedder):
+    """ "It was founded in 1887" answers "When was the Hollis Institute founded?" only once the
+    sentence before it says what "it" is. Read alone, the reader prefers a sentence that names
+    the institute and a year but answers nothing; read in context, the founding sentence wins."""
+    files = {
+        "hollis.txt": "The Hollis Institute is a research library in Aberdeen. It was founded in "
+        "1887 by a shipping merchant who collected maps.\n\nThe library's reading room seats "
+        "two hundred people and stays open until nine every evening.\n",
+        "guide.txt": "Visitors to the Hollis Institute often ask about its history, which a "
+        "guided tour explains every Saturday in 2024.\n",
+    }
+    engine = _engine_over(tmp_path, real_embedder, files)
+    answerer = engine.answerer()
+    question = "When was the Hollis Institute founded?"
+    retrieval = answerer.retrieve(question)
+    scored = answerer.score_sentences(question, retrieval.qvec, retrieval.hits)
+    founding = next(s for s in scored if s.text.startswith("It was founded"))
+    assert answerer._in_context(founding) == (
+        "The Hollis Institute is a research library in Aberdeen. " + founding.text
+    )
+    first = next(s for s in scored if s.text.startswith("The Hollis Institute is"))
+    assert answerer._in_context(first) == first.text  # a passage's first sentence: alone
+
+    answer = engine.answer(question)
+    assert not answer.abstained
+    assert answer.citations[0].quote == founding.text
+    assert "1887" in answer.answer
+
+    answerer.policy = answerer.policy.with_(reader_context_weight=0.0)
+    alone = engine.answer(question)
+    assert alone.citations and alone.citations[0].quote != founding.text

@@ -18,9 +18,9 @@ pytestmark = [
 ]
 # Measured figures that are below the targets, held so they cannot fall further.
 HELD = {
-    ("squad2-complexity", "accuracy"): 0.78,
-    ("squad2-complexity", "abstention_recall"): 0.15,
-    ("rgb-noise", "abstention_recall"): 0.12,
+    ("squad2-complexity", "accuracy"): 0.82,
+    ("squad2-complexity", "abstention_recall"): 0.18,
+    ("rgb-noise", "abstention_recall"): 0.28,
 }
 
 
