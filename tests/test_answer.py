@@ -82,18 +82,21 @@ def test_abstains_when_no_passage_holds_the_number_the_question_names(tmp_path, 
     assert not answer.abstained and "October" in answer.answer
 
 
+# An answer whose sentence says "it" for the subject the sentence before it names.
+HOLLIS = {
+    "hollis.txt": "The Hollis Institute is a research library in Aberdeen. It was founded in 1887 "
+    "by a shipping merchant who collected maps.\n\nThe library's reading room seats two "
+    "hundred people and stays open until nine every evening.\n",
+    "guide.txt": "Visitors to the Hollis Institute often ask about its history, which a guided "
+    "tour explains every Saturday in 2024.\n",
+}
+
+
 def test_reader_reads_a_sentence_after_the_one_before_it(tmp_path, real_embedder):
-    """ "It was founded in 1887" answers "When was the Hollis Institute founded?" only once the
+    """The founding sentence answers "When was the Hollis Institute founded?" only once the
     sentence before it says what "it" is. Read alone, the reader prefers a sentence that names
     the institute and a year but answers nothing; read in context, the founding sentence wins."""
-    files = {
-        "hollis.txt": "The Hollis Institute is a research library in Aberdeen. It was founded in "
-        "1887 by a shipping merchant who collected maps.\n\nThe library's reading room seats "
-        "two hundred people and stays open until nine every evening.\n",
-        "guide.txt": "Visitors to the Hollis Institute often ask about its history, which a "
-        "guided tour explains every Saturday in 2024.\n",
-    }
-    engine = _engine_over(tmp_path, real_embedder, files)
+    engine = _engine_over(tmp_path, real_embedder, HOLLIS)
     answerer = engine.answerer()
     question = "When was the Hollis Institute founded?"
     retrieval = answerer.retrieve(question)
