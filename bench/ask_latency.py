@@ -16,12 +16,12 @@ from pathlib import Path
 
 import httpx
 
+from bench import ROOT
 from eval.metrics import percentile
 from eval.runner import load_gold
 from quarry.engine import Engine
 from quarry.settings import Settings
 
-ROOT = Path(__file__).resolve().parent.parent
 PORT = 8765
 
 

@@ -17,10 +17,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import emit
+from bench import ROOT, emit
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> int:

@@ -12,10 +12,9 @@ import sys
 import time
 from pathlib import Path
 
-from bench import emit
+from bench import ROOT, emit
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
-ROOT = Path(__file__).resolve().parent.parent
 NAMES = ("all-MiniLM-L6-v2", "minilm-onnx", "bge-small")
 
 

@@ -21,10 +21,8 @@ from pathlib import Path
 
 import httpx
 
-from bench import emit
+from bench import ROOT, emit
 from bench.load import run_load
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _port() -> int:
