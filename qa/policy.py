@@ -45,8 +45,9 @@ class AnswerPolicy:
     reader_context: int = 1
     """Sentences before a candidate, in its paragraph, that the reader also reads it after, so
     that "it", "this" and "the company" refer to something (0: sentences are read alone).
-    Crossing a blank line cost the seed set an answerable question and let a ceremony's
-    sentence borrow a designer's question (``tests/test_answer.py``)."""
+    Stopping at a blank line raised citation precision (seed 0.719 -> 0.754, SQuAD 0.422 ->
+    0.434) and keeps a sentence from borrowing the score of the paragraph before it (a
+    ceremony sentence answering "Who designed ...?", ``tests/test_answer.py``)."""
     reader_context_weight: float = 0.7
     """A sentence's reader logit is this share of its logit read after its context plus the
     rest of its logit alone: in context alone, the sentence after an answer borrows the
