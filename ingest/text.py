@@ -92,6 +92,12 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     return spans
 
 
+def new_paragraph(text: str, before: tuple[int, int], after: tuple[int, int]) -> bool:
+    """Whether a blank line separates two sentence spans of ``text`` (``before`` ends first):
+    the second starts a new paragraph."""
+    return "\n\n" in text[before[1] : after[0]]
+
+
 def _add(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
     while start < end and text[start].isspace():
         start += 1

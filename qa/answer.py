@@ -24,7 +24,7 @@ import numpy as np
 from index.embedders import Embedder
 from index.retriever import Hit, Mode, Retriever, jaccard
 from index.store import IndexVersion
-from ingest.text import term_set, tokenize
+from ingest.text import new_paragraph, term_set, tokenize
 from qa.answer_types import YEAR, answer_type, matches, pinned_numbers
 from qa.conflicts import (
     asks_for_quantity,
@@ -240,8 +240,8 @@ class Answerer:
         spans = chunk.sentence_spans()
         start = at
         while start > max(0, at - self.policy.reader_context):
-            if "\n\n" in chunk.text[spans[start - 1][1] : spans[start][0]]:
-                break  # a blank line: a new paragraph, most likely a new point
+            if new_paragraph(chunk.text, spans[start - 1], spans[start]):
+                break  # most likely a new point
             start -= 1
         return chunk.text[spans[start][0] : spans[at][1]]
 
