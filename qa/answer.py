@@ -35,6 +35,7 @@ from qa.conflicts import (
     find_value_conflicts,
 )
 from qa.policy import AnswerPolicy
+from qa.qualifiers import is_negated, states_negation, swapped_qualifier, unknown_names
 from qa.reader import Reader
 from qa.types import (
     Answer,
@@ -344,7 +345,10 @@ class Answerer:
             chosen = []
         if chosen:
             chosen = self._complete(r.question, r.qvec, chosen, r.hits, scored)
-            if not values and self._lacks_asked_kind(r.question, chosen):
+            if not values and (
+                self._lacks_asked_kind(r.question, chosen)
+                or self._says_otherwise(r.question, chosen)
+            ):
                 chosen = []
         if not chosen:
             answer = Answer(r.question, ABSTAIN_MESSAGE, True, [], r.passages, [], {}, best)
@@ -374,7 +378,8 @@ class Answerer:
         if top is not None:
             if top < p.reader_abstain_logit:
                 return True  # the reader finds no sentence that answers
-            if support < p.abstain_threshold and top < p.reader_confident_logit:
+            weak = support < p.abstain_threshold - p.reader_support_slack
+            if weak and top < p.reader_confident_logit:
                 return True
             close = [
                 s for s in scored if s.reader is not None and s.reader >= top - p.reader_margin
@@ -403,6 +408,28 @@ class Answerer:
             return False
         kind = answer_type(question)
         return kind is not None and not _any_holds(kind, chosen, question)
+
+    def _says_otherwise(self, question: str, chosen: list[ScoredSentence]) -> bool:
+        """Whether the answer is about something other than what was asked: it does not negate
+        what a negated question asks about, it swaps a qualifier of the question for its
+        opposite, or the question names something the documents never mention."""
+        p = self.policy
+        if p.require_known_names and unknown_names(question, self._known):
+            return True
+        texts = [s.text for s in chosen]
+        if p.require_same_qualifiers and swapped_qualifier(question, texts):
+            return True
+        read = texts + [self._in_context(s) for s in chosen]
+        return (
+            p.require_polarity
+            and is_negated(question)
+            and not any(states_negation(t, question) for t in read)
+        )
+
+    def _known(self, name: str) -> bool:
+        """Whether every term of ``name`` is in the documents."""
+        lexical = self.version.lexical
+        return all(lexical.doc_freq(term) > 0 for term in tokenize(name))
 
     def answer(self, question: str, top_k: int | None = None) -> Answer:
         """Answer ``question`` from the ``top_k`` best passages."""

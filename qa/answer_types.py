@@ -49,6 +49,16 @@ _PERCENT_Q = re.compile(r"\b(share|percent\w*|proportion|rate)\b", re.IGNORECASE
 _MONEY = re.compile(
     r"[$€£¥]\s?\d|\d\s*(dollars?|euros?|rupees?|yuan)\b|\b(US|USD|Rs\.?|PKR)\s?\d", re.IGNORECASE
 )
+# "How many employees ...?" asks for a count, which a sum of money or a share is not.
+_COUNT_Q = re.compile(r"^\s*how many\b|^\s*what (is |was )?the number of\b", re.IGNORECASE)
+_SCALE = r"(\s*(thousand|million|billion|trillion|bn|mn|m|k)\b)?"
+_MONEY_OR_SHARE = re.compile(
+    rf"[$€£¥]\s?\d[\d,.]*{_SCALE}|\b(US|USD|Rs\.?|PKR)\s?\d[\d,.]*{_SCALE}|"
+    rf"\d[\d,.]*{_SCALE}\s*(dollars?|euros?|rupees?|yuan|%|percent\b|per cent\b)"
+    r"|\b(worth|valued at|priced at|costs?|costing)\s+(about |around |nearly |almost |over |"
+    r"more than |some |up to )?[\w$€£¥.,]+" + _SCALE,
+    re.IGNORECASE,
+)
 _PERCENT = re.compile(r"\d\s*(%|percent\b|per cent\b)", re.IGNORECASE)
 # In a run of capitalized words, these separate a name from what surrounds it: words that start
 # sentences, months and days, and titles ("Prime Minister Shehbaz Sharif").
@@ -92,12 +102,14 @@ _HAS_DATE = re.compile(rf"\b{YEAR}s?\b|\b({_MONTHS})\b|\b({_TIMES})(?!\w)", re.I
 # Runs of capitalized words; a sentence's first word is capitalized anyway, so function words,
 # months and titles are set aside by _has_person rather than excluding sentence starts.
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
+# One surname after "by" names the one who did it ("It was shown by Ladner that ...").
+_AGENT = re.compile(r"\bby\s+([A-Z][a-z]+)\b(?!\s+[A-Z])")
 
 
 @lru_cache(maxsize=1024)  # asked by scoring, completion and abstention for each question
 def answer_type(question: str) -> str | None:
-    """'money', 'percent', 'number', 'date', 'name' (a person) or None when the question's form
-    says nothing."""
+    """'money', 'percent', 'count' (how many), 'number', 'date', 'name' (a person) or None when
+    the question's form says nothing."""
     if _DATE_Q.search(question) or _DATE_NOUN_Q.search(question):
         return "date"
     if _NUMBER_Q.search(question):
@@ -105,7 +117,7 @@ def answer_type(question: str) -> str | None:
             return "percent"
         if _MONEY_Q.search(question):
             return "money"
-        return "number"
+        return "count" if _COUNT_Q.search(question) else "number"
     quantity = _QUANTITY_Q.search(question)
     if quantity:
         return "money" if quantity.group("money") else "number"
@@ -122,6 +134,8 @@ def matches(kind: str | None, sentence: str, question: str) -> bool:
         return bool(_PERCENT.search(sentence))
     if kind == "number":
         return bool(_HAS_NUMBER.search(sentence))
+    if kind == "count":
+        return bool(_HAS_NUMBER.search(_MONEY_OR_SHARE.sub(" ", sentence)))
     if kind == "date":
         return bool(_HAS_DATE.search(sentence))
     if kind == "name":
@@ -129,6 +143,9 @@ def matches(kind: str | None, sentence: str, question: str) -> bool:
         return any(
             m.group(0).lower() not in asked and _has_person(m.group(0))
             for m in _NAME.finditer(sentence)
+        ) or any(
+            m.group(1).lower() not in asked and m.group(1).lower() not in _SEPARATORS
+            for m in _AGENT.finditer(sentence)
         )
     return False
 

@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from qa.policy import AnswerPolicy
 from quarry.errors import ConfigError
 
 DEFAULT_EMBEDDER = "all-MiniLM-L6-v2"
@@ -32,9 +33,10 @@ class Settings(BaseSettings):
     hybrid_alpha: float = Field(0.6, ge=0.0, le=1.0, description="Weight of dense in fusion.")
     top_k: int = Field(5, ge=1, le=50)
     abstain_threshold: float = Field(
-        0.495,
+        AnswerPolicy.abstain_threshold,
         description="Answers whose best sentence supports an answer less than this abstain "
-        "(calibrated on the gold set: python -m eval.calibrate).",
+        "(calibrated on the gold set: python -m eval.calibrate). With the reader on, support "
+        "may fall a little lower (the policy's reader_support_slack) unless it is confident.",
     )
     max_answer_sentences: int = Field(
         3,

@@ -116,3 +116,42 @@ def test_reader_reads_a_sentence_after_the_one_before_it(tmp_path, real_embedder
     answerer.policy = answerer.policy.with_(reader_context_weight=0.0)
     alone = engine.answer(question)
     assert alone.citations and alone.citations[0].quote != founding.text
+
+
+# Sentences that share a question's words but answer another question.
+LEAGUE = {
+    "league.txt": "The Northfield Rovers won the men's championship in 2019, beating Eastport "
+    "United 3-1 in the final at Harbour Park.\n\nThe Rovers' stadium holds 12,000 fans and "
+    "opened in 1998.\n",
+    "cup.txt": "The Eastport Cup is played every spring between the region's oldest clubs. "
+    "Eastport United has won the cup most often, with eleven titles since 1950.\n",
+}
+
+
+def test_abstains_when_the_answer_is_about_something_other_than_what_was_asked(
+    tmp_path, real_embedder
+):
+    """A question about the women's final, the club that won least often, the team that did
+    not win, or a league the documents never name: the best sentence matches its words but
+    answers another question. Each check alone turns the answer into an abstention, and the
+    question it does answer is still answered."""
+    engine = _engine_over(tmp_path, real_embedder, LEAGUE)
+    answerer = engine.answerer()
+    strict = answerer.policy
+    checks = {
+        "Who won the women's championship in 2019?": "require_same_qualifiers",
+        "Which club has won the Eastport Cup least often?": "require_same_qualifiers",
+        "Which team did not win the men's championship in 2019?": "require_polarity",
+        "Who won the men's EuroLeague championship in 2019?": "require_known_names",
+    }
+    for question, check in checks.items():
+        answerer.policy = strict.with_(**{check: False})
+        assert not engine.answer(question).abstained, question  # the other checks let it pass
+        answerer.policy = strict
+        assert engine.answer(question).abstained, question
+    for question, says in (
+        ("Who won the men's championship in 2019?", "Northfield Rovers"),
+        ("Which club has won the Eastport Cup most often?", "Eastport United"),
+    ):
+        answer = engine.answer(question)
+        assert not answer.abstained and says in answer.answer, question

@@ -2,7 +2,9 @@ from qa.answer_types import answer_type, matches, pinned_numbers
 
 
 def test_question_forms():
-    assert answer_type("How many books has Arun Anand authored?") == "number"
+    assert answer_type("How many books has Arun Anand authored?") == "count"
+    assert answer_type("What is the number of stations on the line?") == "count"
+    assert answer_type("How long is the bridge?") == "number"
     assert answer_type("What share of GDP does mining contribute?") == "percent"
     assert answer_type("How much has China invested in CPEC?") == "money"
     assert answer_type("How large is the envisioned investment in the port?") == "money"
@@ -36,6 +38,13 @@ def test_sentence_matches():
     assert not matches("date", "Mondayish moods fade.", "When?")
     assert matches("number", "A single output is expected.", "How many outputs?")
     assert not matches(None, "Anything at all 2024.", "Why?")
+    # a count is not a sum of money or a share
+    q = "How many employees does the firm have?"
+    assert matches("count", "It employs 12,000 people, up 5% on last year.", q)
+    assert not matches("count", "It signed a $500 million deal.", q)
+    assert not matches("count", "It signed a deal reportedly worth millions.", q)
+    assert not matches("count", "Its staff grew 3.2 percent.", q)
+    assert matches("count", "Millions of people use it.", "How many people use it?")
     assert matches("money", "The envisioned $1.2 billion investment.", "How much?")
     assert not matches("money", "Just 100 kilometers east of the port.", "How much?")
     assert matches("percent", "It contributes a mere 3.2 percent of GDP.", "What share?")

@@ -1,0 +1,60 @@
+"""What a question qualifies its subject with, and whether an answer says the same."""
+
+from qa.qualifiers import (
+    asked_names,
+    is_negated,
+    states_negation,
+    swapped_qualifier,
+    unknown_names,
+)
+
+
+def test_a_question_is_negated_by_an_explicit_negator_only():
+    assert is_negated("What is not an example of a reduction?")
+    assert is_negated("Which clubs have never won the league?")
+    assert is_negated("What can't be solved in linear time?")
+    assert is_negated("Who has no vote on the council?")
+    # phrases that negate nothing
+    assert not is_negated("What decides whether or not a problem can be solved?")
+    assert not is_negated("What may or may not be more powerful?")
+    assert not is_negated("Who was the No. 1 seed?")
+    assert not is_negated("What is men's year-end No 1 in tennis?")
+    assert not is_negated("Which firm failed to pay?")  # a negative verb: the statement will say it
+
+
+def test_a_statement_may_negate_in_other_words():
+    q = "Which standards have not verified the reserve figures?"
+    assert states_negation("The figures are not verified by any standard.", q)
+    assert states_negation("These figures remain unverified by standards like JORC.", q)
+    assert states_negation("There is a lack of international verification.", q)
+    assert states_negation("It ships without a licence.", q)
+    assert not states_negation("The figures were verified by JORC in 2020.", q)
+    # a prefix negates only a word the question asks about
+    assert not states_negation("The information was verified.", q)
+
+
+def test_an_answer_that_swaps_a_qualifier_for_its_opposite():
+    q = "What is one of the least important open questions?"
+    assert swapped_qualifier(q, ["P versus NP is one of the most important open questions."])
+    assert swapped_qualifier(q, ["It is the least important one."]) is None
+    q = "Who won the women's singles in 2019?"
+    assert swapped_qualifier(q, ["Novak Djokovic won the men's singles."]) == "women"
+    assert swapped_qualifier(q, ["Simona Halep won the women's singles, beating men's ..."]) is None
+    # a plural or a verb's -s still says the same word
+    q = "How long does a machine take to output an answer?"
+    assert swapped_qualifier(q, ["It reads its input and outputs the answer in n steps."]) is None
+    # a capitalized word names something; it qualifies nothing
+    q = "What is the oldest bridge in New York?"
+    assert swapped_qualifier(q, ["The oldest bridge in New York is an old one."]) is None
+    # the question holds both sides: nothing was swapped
+    q = "Is the effect more or less than expected?"
+    assert swapped_qualifier(q, ["It was less than expected."]) is None
+
+
+def test_names_the_question_asks_about():
+    q = "Is graph isomorphism NQ-complete, like the iPhone 15 or the A380 in Paris?"
+    assert asked_names(q) == ["NQ-complete", "iPhone", "A380"]  # not "15", not "Paris"
+    assert asked_names("Who founded OpenAI in 2015?") == ["OpenAI"]
+    known = {"openai", "covid-19"}.__contains__
+    assert unknown_names("Who founded OpenAI?", lambda n: known(n.lower())) == []
+    assert unknown_names("Who named COVID-20?", lambda n: known(n.lower())) == ["COVID-20"]
