@@ -57,6 +57,10 @@ def test_a_name_is_a_person_once_titles_and_organisations_are_set_aside():
     assert not matches("name", "It was signed by Frontier Works Organization today.", q)
     assert not matches("name", "The United States Strategic Metals signed it.", q)
     assert matches("name", "Arun Anand is an author and a columnist.", q)  # at sentence start
+    # one surname after "by" names who did it
+    assert matches("name", "It was shown by Ladner that such problems exist.", q)
+    assert not matches("name", "It was signed by January.", q)
+    assert not matches("name", "It was shown by Ladner.", "Who did Ladner cite?")
     assert not matches("name", "In September the deal was signed.", q)
     assert not matches("name", "He chairs the Global Research Institute for Peace.", q)
 
