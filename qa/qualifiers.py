@@ -21,8 +21,8 @@ import re
 from collections.abc import Callable, Iterable
 
 # Negation. A question is negated by an explicit negator; a statement may also say it with
-# "lack of", "without", "failed to", "except" and the like. "whether or not", "may or may not"
-# and "not only" negate nothing.
+# "lack of", "without", "failed to", "except" and the like. "whether or not", "may or may not",
+# "not only", "No. 1" and "yes/no" negate nothing.
 _NEGATOR = r"\b(not|never|no|none|nor|neither|nobody|nothing|nowhere|cannot)\b|n[’']t\b"
 _NEGATED_QUESTION = re.compile(_NEGATOR, re.IGNORECASE)
 _NEGATION = re.compile(
@@ -33,7 +33,7 @@ _NEGATION = re.compile(
 )
 _NOT_A_NEGATION = re.compile(
     r"\bor not\b|\bor (may|might|can|could|does|did|do|is|are|was|were|will|would) not\b|"
-    r"\bnot (only|just|merely)\b|\bno (doubt|matter)\b|\bno\.?\s*\d",
+    r"\bnot (only|just|merely)\b|\bno (doubt|matter)\b|\bno\.?\s*\d|\byes\s*(/|or)\s*no\b",
     re.IGNORECASE,
 )
 _NEGATING_PREFIX = re.compile(r"\b(un|in|im|il|ir|non-?|dis)([a-z]{4,})\b", re.IGNORECASE)

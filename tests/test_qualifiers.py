@@ -19,6 +19,7 @@ def test_a_question_is_negated_by_an_explicit_negator_only():
     assert not is_negated("What may or may not be more powerful?")
     assert not is_negated("Who was the No. 1 seed?")
     assert not is_negated("What is men's year-end No 1 in tennis?")
+    assert not is_negated("How do the yes/no answers of a complement problem appear?")
     assert not is_negated("Which firm failed to pay?")  # a negative verb: the statement will say it
 
 
