@@ -419,12 +419,10 @@ class Answerer:
         texts = [s.text for s in chosen]
         if p.require_same_qualifiers and swapped_qualifier(question, texts):
             return True
-        read = texts + [self._in_context(s) for s in chosen]
-        return (
-            p.require_polarity
-            and is_negated(question)
-            and not any(states_negation(t, question) for t in read)
-        )
+        if not (p.require_polarity and is_negated(question)):
+            return False
+        read = texts + [self._in_context(s) for s in chosen]  # only for negated questions
+        return not any(states_negation(t, question) for t in read)
 
     def _known(self, name: str) -> bool:
         """Whether every term of ``name`` is in the documents."""
