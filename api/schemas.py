@@ -79,6 +79,11 @@ class AskResponse(BaseModel):
     question: str
     answer: str = Field(..., description="Sentences copied from the sources, each followed by [n].")
     abstained: bool = Field(..., description="True when the documents hold no answer.")
+    abstain_reason: str = Field(
+        "",
+        description="Why the documents hold no answer, in words (the check that failed); "
+        "empty when answered.",
+    )
     citations: list[CitationOut]
     passages: list[PassageOut]
     conflicts: list[ConflictOut] = Field(

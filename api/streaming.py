@@ -38,7 +38,7 @@ def stream_answer(
         answer = answerer.compose(retrieval)
         body = answer_out(answer, show_source).model_dump()
         if answer.abstained:
-            yield sse("abstained", {"answer": answer.answer})
+            yield sse("abstained", {"answer": answer.answer, "reason": answer.abstain_reason})
         for citation in body["citations"]:
             yield sse(
                 "sentence", {"n": citation["n"], "text": citation["quote"], "citation": citation}

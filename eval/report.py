@@ -93,6 +93,8 @@ def markdown(
             f"- expected: {expected}",
             f"- answer: {q['answer'][:300]}",
         ]
+        if q.get("abstain_reason"):
+            lines.append(f"- why it abstained: {q['abstain_reason']}")
         lines += [f"- evidence ({e['doc_id']}): {e['quote'][:200]}" for e in q.get("evidence", [])]
         lines.append("")
     return "\n".join(lines) + "\n"
@@ -190,7 +192,7 @@ def html_page(
         rows.append(
             f"<tr class='{status.lower()}'><td>{status}</td><td>{e(q['id'])}</td>"
             f"<td>{e(q['type'])}</td><td>{e(q['question'])}</td><td>{e(expected)}</td>"
-            f"<td>{e(q['answer'])}</td><td>{cites}</td><td class='ev'>{evidence}</td></tr>"
+            f"<td>{e(_shown_answer(q))}</td><td>{cites}</td><td class='ev'>{evidence}</td></tr>"
         )
     verdict = _verdict(regressions, baseline)
     gate_class = "failed" if regressions else "passed"
@@ -238,3 +240,9 @@ def _delta_class(delta: float | None) -> str:
     if delta is None or abs(delta) < 1e-9:
         return ""
     return "up" if delta > 0 else "down"
+
+
+def _shown_answer(q: dict[str, Any]) -> str:
+    """The answer, and why it abstained when it did."""
+    why = q.get("abstain_reason")
+    return f"{q['answer']} ({why})" if why else q["answer"]

@@ -150,6 +150,7 @@ def score_question(
         "evidence": [{"doc_id": ev["doc_id"], "quote": ev["quote"]} for ev in q.evidence],
         "answer": answer["answer"],
         "abstained": answer["abstained"],
+        "abstain_reason": answer.get("abstain_reason", ""),
         "citations": [
             {k: c[k] for k in ("n", "doc_id", "char_start", "char_end", "quote")} for c in cites
         ],

@@ -51,6 +51,18 @@ from quarry.errors import CitationIntegrityError
 
 SENTENCE_CACHE = 50_000
 ABSTAIN_MESSAGE = "I could not find an answer to that in the documents."
+# Why an answer abstains, in the words a reader would use (``Answer.abstain_reason``).
+NOTHING_FOUND = "No passage found holds a sentence that could answer it."
+NO_SENTENCE_ANSWERS = "No sentence in the passages found answers the question."
+WEAK_SUPPORT = "The passages found are only loosely related to the question."
+KIND_WORDS = {
+    "name": "person",
+    "date": "date or time",
+    "count": "count",
+    "number": "figure",
+    "money": "sum of money",
+    "percent": "percentage",
+}
 _NUMBER = re.compile(r"\d")
 _YEAR = re.compile(rf"\b{YEAR}\b")
 
@@ -341,17 +353,16 @@ class Answerer:
         chosen = self._choose(scored)
         best = max((s.support for s in scored), default=0.0)
         values = find_value_conflicts(r.question, scored, self.policy, r.hits) if chosen else []
-        if chosen and self._abstains(r.question, scored, disagree=bool(values)):
-            chosen = []
-        if chosen:
+        reason = self._abstention(r.question, scored, disagree=bool(values)) if chosen else None
+        if chosen and not reason:
             chosen = self._complete(r.question, r.qvec, chosen, r.hits, scored)
-            if not values and (
-                self._lacks_asked_kind(r.question, chosen)
-                or self._says_otherwise(r.question, chosen)
-            ):
-                chosen = []
-        if not chosen:
-            answer = Answer(r.question, ABSTAIN_MESSAGE, True, [], r.passages, [], {}, best)
+            if not values:
+                reason = self._lacks_asked_kind(r.question, chosen) or self._says_otherwise(
+                    r.question, chosen
+                )
+        if not chosen or reason:
+            why = reason or NOTHING_FOUND
+            answer = Answer(r.question, ABSTAIN_MESSAGE, True, [], r.passages, [], {}, best, why)
         else:
             conflicts = values or self._conflicts(r.question, r.qvec, r.hits, scored, r.top_k)
             chosen = self._with_every_side(r.question, r.qvec, chosen, conflicts, r.hits)
@@ -368,61 +379,73 @@ class Answerer:
         }
         return answer
 
-    def _abstains(self, question: str, scored: list[ScoredSentence], disagree: bool) -> bool:
-        """Whether the documents hold no answer, as a reader would check it. When documents
-        give different values for the answer (``disagree``), they do hold answers: the year
-        check is skipped and the disagreement is shown instead."""
+    def _abstention(
+        self, question: str, scored: list[ScoredSentence], disagree: bool
+    ) -> str | None:
+        """Why the documents hold no answer, as a reader would check it, or None when they may.
+        When documents give different values for the answer (``disagree``), they do hold
+        answers: the year check is skipped and the disagreement is shown instead."""
         p = self.policy
         support = max((s.support for s in scored), default=0.0)
         top = scored[0].reader if scored else None
         if top is not None:
             if top < p.reader_abstain_logit:
-                return True  # the reader finds no sentence that answers
+                return NO_SENTENCE_ANSWERS
             weak = support < p.abstain_threshold - p.reader_support_slack
             if weak and top < p.reader_confident_logit:
-                return True
+                return WEAK_SUPPORT
             close = [
                 s for s in scored if s.reader is not None and s.reader >= top - p.reader_margin
             ]
         else:
             if support < p.abstain_threshold:
-                return True
+                return WEAK_SUPPORT
             close = scored[: p.max_answer_sentences]
         if disagree:
-            return False
+            return None
         # A year or number the question names ("the 2021 final", "season 4") must be in a
         # sentence that answers it.
         years = set(_YEAR.findall(question)) if p.require_asked_years else set()
         numbers = pinned_numbers(question) if p.require_asked_numbers else set()
-        return bool(years or numbers) and not any(
+        if not (years or numbers) or any(
             all(y in s.text for y in years)
             and (not numbers or numbers <= pinned_numbers(s.candidate.hit.chunk.text))
             for s in close
-        )
+        ):
+            return None
+        return f"No passage that answers it mentions {_listed(sorted(years | numbers))}."
 
-    def _lacks_asked_kind(self, question: str, chosen: list[ScoredSentence]) -> bool:
-        """Whether the answer lacks what the question's form asks for (a person for who, a date
-        for when, a figure for how much), beyond what the question itself says. Checked after
-        completion, which adds a neighbouring sentence that holds it."""
+    def _lacks_asked_kind(self, question: str, chosen: list[ScoredSentence]) -> str | None:
+        """Why the answer fails the question's form, or None: it lacks what the form asks for
+        (a person for who, a date for when, a figure for how much), beyond what the question
+        itself says. Checked after completion, which adds a neighbouring sentence that holds
+        it."""
         if not self.policy.require_answer_type:
-            return False
+            return None
         kind = answer_type(question)
-        return kind is not None and not _any_holds(kind, chosen, question)
+        if kind is None or _any_holds(kind, chosen, question):
+            return None
+        return f"The sentences that come closest name no {KIND_WORDS[kind]}."
 
-    def _says_otherwise(self, question: str, chosen: list[ScoredSentence]) -> bool:
-        """Whether the answer is about something other than what was asked: it does not negate
-        what a negated question asks about, it swaps a qualifier of the question for its
-        opposite, or the question names something the documents never mention."""
+    def _says_otherwise(self, question: str, chosen: list[ScoredSentence]) -> str | None:
+        """Why the answer is about something other than what was asked, or None: the question
+        names something the documents never mention, the answer swaps a qualifier of the
+        question for its opposite, or it does not negate what a negated question asks about."""
         p = self.policy
-        if p.require_known_names and unknown_names(question, self._known):
-            return True
+        unknown = unknown_names(question, self._known) if p.require_known_names else []
+        if unknown:
+            return f"The documents never mention {_listed(unknown)}."
         texts = [s.text for s in chosen]
-        if p.require_same_qualifiers and swapped_qualifier(question, texts):
-            return True
+        swapped = swapped_qualifier(question, texts) if p.require_same_qualifiers else None
+        if swapped:
+            asked, said = swapped
+            return f'The documents speak of "{said}" where the question asks about "{asked}".'
         if not (p.require_polarity and is_negated(question)):
-            return False
+            return None
         read = texts + [self._in_context(s) for s in chosen]  # only for negated questions
-        return not any(states_negation(t, question) for t in read)
+        if any(states_negation(t, question) for t in read):
+            return None
+        return "The question asks what is not so; the passages that come closest only say what is."
 
     def _known(self, name: str) -> bool:
         """Whether every term of ``name`` is in the documents."""
@@ -553,6 +576,12 @@ class Answerer:
                 what = "values"
             text += f" Note: the sources disagree: {n_docs} documents give different {what}."
         return citations, text
+
+
+def _listed(items: list[str]) -> str:
+    """'"a"', '"a" or "b"', '"a", "b" or "c"'."""
+    quoted = [f'"{i}"' for i in items]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
 
 
 def _ms(a: float, b: float) -> float:

@@ -111,16 +111,16 @@ def _qualifiers(question: str) -> set[str]:
     return {w.lower() for i, w in enumerate(words) if i == 0 or w.islower()}
 
 
-def swapped_qualifier(question: str, answer: Iterable[str]) -> str | None:
-    """A qualifier of the question that the answer swaps for its opposite ("least" where the
-    answer says "most"), or None. Both sides count only where the question does not itself
-    hold the opposite ("more or less")."""
+def swapped_qualifier(question: str, answer: Iterable[str]) -> tuple[str, str] | None:
+    """A qualifier of the question that the answer swaps for its opposite, as (asked, said):
+    ("least", "most") where the answer says "most"; or None. Both sides count only where the
+    question does not itself hold the opposite ("more or less")."""
     asked = _words(question)
     said: set[str] = set().union(*(_said(t) for t in answer))
     for word in sorted(_qualifiers(question)):
-        opposite = _OPPOSITES.get(word)
-        if opposite and word not in said and opposite & said and not opposite & asked:
-            return word
+        opposite = _OPPOSITES.get(word, frozenset())
+        if word not in said and opposite & said and not opposite & asked:
+            return word, min(opposite & said)
     return None
 
 

@@ -80,6 +80,7 @@ class Answer:
     conflicts: list[Conflict] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
     best_score: float = 0.0
+    abstain_reason: str = ""  # why the documents hold no answer, in words; "" when answered
 
 
 @dataclass(frozen=True)

@@ -209,6 +209,8 @@ def ask(
         typer.echo(json.dumps(asdict(result), indent=2, ensure_ascii=False))
         return
     typer.echo(result.answer)
+    if result.abstain_reason:
+        typer.echo(f"Why: {result.abstain_reason}")
     if result.citations:
         typer.echo("\nSources:")
         for c in result.citations:

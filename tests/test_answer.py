@@ -53,11 +53,16 @@ def test_abstains_when_no_answer_sentence_holds_what_the_question_asks_for(tmp_p
     answerer = engine.answerer()
     lenient = answerer.policy.with_(require_answer_type=False)
     strict = answerer.policy
-    for question in ("Who designed the Harlow Bridge?", "When did the ferry service end?"):
+    for question, kind in (
+        ("Who designed the Harlow Bridge?", "person"),
+        ("When did the ferry service end?", "date or time"),
+    ):
         answerer.policy = lenient
         assert not engine.answer(question).abstained, question  # the other checks let it pass
         answerer.policy = strict
-        assert engine.answer(question).abstained, question
+        answer = engine.answer(question)
+        assert answer.abstained, question
+        assert answer.abstain_reason == f"The sentences that come closest name no {kind}."
     answer = engine.answer("Who opened the Harlow Bridge?")
     assert not answer.abstained and "Clara Voss" in answer.answer
 
@@ -77,7 +82,9 @@ def test_abstains_when_no_passage_holds_the_number_the_question_names(tmp_path, 
     answerer.policy = strict.with_(require_asked_numbers=False)
     assert not engine.answer(question).abstained  # the other checks let it pass
     answerer.policy = strict
-    assert engine.answer(question).abstained
+    answer = engine.answer(question)
+    assert answer.abstained
+    assert answer.abstain_reason == 'No passage that answers it mentions "4".'
     answer = engine.answer("When did season 3 of Harbor Lights premiere?")
     assert not answer.abstained and "October" in answer.answer
 
@@ -139,16 +146,29 @@ def test_abstains_when_the_answer_is_about_something_other_than_what_was_asked(
     answerer = engine.answerer()
     strict = answerer.policy
     checks = {
-        "Who won the women's championship in 2019?": "require_same_qualifiers",
-        "Which club has won the Eastport Cup least often?": "require_same_qualifiers",
-        "Which team did not win the men's championship in 2019?": "require_polarity",
-        "Who won the men's EuroLeague championship in 2019?": "require_known_names",
+        "Who won the women's championship in 2019?": (
+            "require_same_qualifiers",
+            'The documents speak of "men" where the question asks about "women".',
+        ),
+        "Which club has won the Eastport Cup least often?": (
+            "require_same_qualifiers",
+            'The documents speak of "most" where the question asks about "least".',
+        ),
+        "Which team did not win the men's championship in 2019?": (
+            "require_polarity",
+            "The question asks what is not so; the passages that come closest only say what is.",
+        ),
+        "Who won the men's EuroLeague championship in 2019?": (
+            "require_known_names",
+            'The documents never mention "EuroLeague".',
+        ),
     }
-    for question, check in checks.items():
+    for question, (check, reason) in checks.items():
         answerer.policy = strict.with_(**{check: False})
         assert not engine.answer(question).abstained, question  # the other checks let it pass
         answerer.policy = strict
-        assert engine.answer(question).abstained, question
+        answer = engine.answer(question)
+        assert answer.abstained and answer.abstain_reason == reason, question
     for question, says in (
         ("Who won the men's championship in 2019?", "Northfield Rovers"),
         ("Which club has won the Eastport Cup most often?", "Eastport United"),

@@ -54,6 +54,7 @@ def test_out_of_corpus_question_abstains(client):
     ).json()
     assert body["abstained"] is True
     assert body["citations"] == []
+    assert body["abstain_reason"]  # which check failed, in words
 
 
 @pytest.mark.parametrize(

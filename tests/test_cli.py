@@ -54,6 +54,9 @@ def test_ingest_ask_docs_rm_flow(tmp_path):
         quarry("ask", "When did the quarry open?", "--json", data_dir=tmp_path / "d").stdout
     )
     assert as_json["citations"][0]["doc_id"] == "note"
+    # an abstention says why, on its own line
+    lines = quarry("ask", "Who sang at the COVID-19 gala?", data_dir=tmp_path / "d").stdout
+    assert "could not find" in lines and "\nWhy: " in lines  # the reasons: tests/test_answer.py
 
     docs = quarry("docs", data_dir=tmp_path / "d").stdout
     assert "note" in docs and "000_c2cc40ca7ae94980" in docs

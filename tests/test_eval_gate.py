@@ -36,6 +36,8 @@ def test_gold_set_gate_passes_and_is_deterministic(seed_engine, gold):
     baseline = json.loads(BASELINE.read_text())
     regressions = compare(first["metrics"], baseline)
     write_reports(first, ARTIFACTS / "eval", regressions, baseline)
+    # every abstention says why, and only abstentions do
+    assert all(bool(q["abstain_reason"]) == q["abstained"] for q in first["questions"])
     assert first["metrics"]["groundedness"] == 1.0
     assert regressions == [], regressions
 

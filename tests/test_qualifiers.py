@@ -36,10 +36,11 @@ def test_a_statement_may_negate_in_other_words():
 
 def test_an_answer_that_swaps_a_qualifier_for_its_opposite():
     q = "What is one of the least important open questions?"
-    assert swapped_qualifier(q, ["P versus NP is one of the most important open questions."])
+    said = ["P versus NP is one of the most important open questions."]
+    assert swapped_qualifier(q, said) == ("least", "most")
     assert swapped_qualifier(q, ["It is the least important one."]) is None
     q = "Who won the women's singles in 2019?"
-    assert swapped_qualifier(q, ["Novak Djokovic won the men's singles."]) == "women"
+    assert swapped_qualifier(q, ["Novak Djokovic won the men's singles."]) == ("women", "men")
     assert swapped_qualifier(q, ["Simona Halep won the women's singles, beating men's ..."]) is None
     # a plural or a verb's -s still says the same word
     q = "How long does a machine take to output an answer?"

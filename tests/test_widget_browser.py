@@ -165,6 +165,8 @@ def test_abstention_is_shown_as_such(page):
     assert "abstained" in last.get_attribute("class")
     assert "could not find an answer" in last.inner_text()
     assert "error" not in last.get_attribute("class")
+    reason = last.locator(".reason")  # why, in words, under the message
+    assert reason.count() == 1 and len(reason.inner_text()) > 10
 
 
 def test_history_survives_reload_and_clear_empties_it(page):

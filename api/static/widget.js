@@ -43,6 +43,7 @@
     ".user{align-self:flex-end;background:#dbeafe}",
     ".bot{align-self:flex-start;background:#f6f8fa;border:1px solid #e5e7eb}",
     ".abstained{background:#fff7ed;border-color:#fed7aa}",
+    ".reason{margin-top:4px;font-size:0.9em;color:#57606a}",
     ".error{background:#fef2f2;border-color:#fecaca;color:#991b1b}",
     ".progress{color:#57606a;font-style:italic}",
     // Citation chips: 14 px text on a target of at least 24 x 24 px.
@@ -161,6 +162,7 @@
     if (body.abstained) {
       node.classList.add("abstained");
       node.textContent = body.answer;
+      if (body.abstain_reason) node.appendChild(el("div", { class: "reason" }, body.abstain_reason));
       return;
     }
     var byN = {};
