@@ -5,10 +5,13 @@ the question's content words, numbers and names). With the reader on, a cross-en
 the best few with the question, each alone and after the sentence before it (so that "it" and
 "the company" mean something), and orders them. The best one to three become the answer, plus a
 neighbouring sentence when only it holds the name, number or date asked for. The answer abstains
-when the reader finds no sentence that answers, when no sentence supports an answer at least
-``abstain_threshold`` (unless the reader is confident), or when no candidate names a year the
-question asks about. When documents disagree, each side is cited. No text is ever generated.
-Every number used here is a field of ``AnswerPolicy``.
+when the reader finds no sentence that answers, when no sentence supports an answer well enough
+(unless the reader is confident), when no candidate names a year or number the question pins,
+when no answer sentence holds the kind of thing asked for (a person for who, a date for when),
+or when the answer is about something other than what was asked (``qa.qualifiers``: a negated
+question, a swapped qualifier, an identifier the documents never mention); ``abstain_reason``
+says which. When documents disagree, each side is cited. No text is ever generated. Every
+number used here is a field of ``AnswerPolicy``.
 """
 
 from __future__ import annotations
