@@ -3,6 +3,7 @@
 Screenshots of the main states are saved in test-artifacts/screenshots/.
 """
 
+import json
 import shutil
 from pathlib import Path
 
@@ -134,6 +135,21 @@ def test_stream_sends_retrieval_then_sentences_then_done(server):
         events = [line[7:] for line in r.iter_lines() if line.startswith("event: ")]
     assert events[0] == "retrieval" and events[-1] == "done"
     assert "sentence" in events and events.index("citations") == len(events) - 2
+
+
+def test_stream_says_why_it_abstains(server):
+    with httpx.stream(
+        "POST",
+        server["url"] + "/ask/stream",
+        json={"question": "What is the boiling point of liquid nitrogen?"},
+    ) as r:
+        lines = list(r.iter_lines())
+    events = [line[7:] for line in lines if line.startswith("event: ")]
+    data = [json.loads(line[6:]) for line in lines if line.startswith("data: ")]
+    assert "sentence" not in events
+    abstained = data[events.index("abstained")]
+    assert abstained["reason"] and abstained["reason"] == data[-1]["abstain_reason"]
+    assert data[-1]["abstained"] is True
 
 
 def test_conflict_shows_the_values_side_by_side(page):
