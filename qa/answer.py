@@ -28,7 +28,7 @@ from index.embedders import Embedder
 from index.retriever import Hit, Mode, Retriever, jaccard
 from index.store import IndexVersion
 from ingest.text import new_paragraph, term_set, tokenize
-from qa.answer_types import YEAR, answer_type, matches, pinned_numbers
+from qa.answer_types import KIND_WORDS, YEAR, answer_type, matches, pinned_numbers
 from qa.conflicts import (
     asks_for_quantity,
     asks_for_verdict,
@@ -58,14 +58,6 @@ ABSTAIN_MESSAGE = "I could not find an answer to that in the documents."
 NOTHING_FOUND = "No passage found holds a sentence that could answer it."
 NO_SENTENCE_ANSWERS = "No sentence in the passages found answers the question."
 WEAK_SUPPORT = "The passages found are only loosely related to the question."
-KIND_WORDS = {
-    "name": "person",
-    "date": "date or time",
-    "count": "count",
-    "number": "figure",
-    "money": "sum of money",
-    "percent": "percentage",
-}
 _NUMBER = re.compile(r"\d")
 _YEAR = re.compile(rf"\b{YEAR}\b")
 

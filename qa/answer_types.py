@@ -106,6 +106,17 @@ _NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
 _AGENT = re.compile(r"\bby\s+([A-Z][a-z]+)\b(?!\s+[A-Z])")
 
 
+# Each kind ``answer_type`` returns, as a reader would name what the answer lacks.
+KIND_WORDS = {
+    "name": "person",
+    "date": "date or time",
+    "count": "count",
+    "number": "figure",
+    "money": "sum of money",
+    "percent": "percentage",
+}
+
+
 @lru_cache(maxsize=1024)  # asked by scoring, completion and abstention for each question
 def answer_type(question: str) -> str | None:
     """'money', 'percent', 'count' (how many), 'number', 'date', 'name' (a person) or None when
