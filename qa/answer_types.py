@@ -68,18 +68,29 @@ _SEPARATOR_WORDS = """
     january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday
     general minister prime president chairman chief secretary spokesman editor
+    best director actor actress coach captain
 """
-# A part of the run holding one of these names an organisation, publication or place, not a
-# person ("Global Research Institute", "Frontier Works Organization", "United States").
+# A part of the run holding one of these names an organisation, publication, place, prize,
+# event or work, not a person ("Global Research Institute", "United States", "Walter Camp
+# Award", "Masters Tournament", "Best Picture").
 _ORGANISATION_WORDS = """
     agency association bank board bureau co commission company corporation council department
     foundation group inc institute league ltd metals ministry office organization organisation
     party survey university works daily mail news post press times herald tribune
     east west north south sea ocean road belt corridor initiative province republic state
     states kingdom union house
+    award awards prize trophy medal cup championship championships tournament open games
+    olympics festival club team film movie picture series season episode edition album
 """
 _SEPARATORS = set(_SEPARATOR_WORDS.split())
 _ORGANISATIONS = set(_ORGANISATION_WORDS.split())
+# Organisations that act as a person does: they buy, win and host ("The Walt Disney Co.").
+_BODY_WORDS = """
+    company co corporation inc ltd group bank agency association board bureau commission
+    council department foundation institute league ministry office organization organisation
+    party university club team
+"""
+_BODIES = set(_BODY_WORDS.split())
 
 _NUMBER_WORDS = (
     r"zero|one|single|once|twice|half|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
@@ -101,9 +112,11 @@ _TIMES = (
 _HAS_DATE = re.compile(rf"\b{YEAR}s?\b|\b({_MONTHS})\b|\b({_TIMES})(?!\w)", re.IGNORECASE)
 # Runs of capitalized words; a sentence's first word is capitalized anyway, so function words,
 # months and titles are set aside by _has_person rather than excluding sentence starts.
-_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
+_UP = "A-ZÀ-ÖØ-Þ"  # letters of names beyond ASCII: "Renée Zellweger", "Tadej Pogačar"
+_LOW = "a-zß-öø-ÿā-ž"
+_NAME = re.compile(rf"\b[{_UP}][{_LOW}]+(?:\s+[{_UP}][{_LOW}]+)+")
 # One surname after "by" names the one who did it ("It was shown by Ladner that ...").
-_AGENT = re.compile(r"\bby\s+([A-Z][a-z]+)\b(?!\s+[A-Z])")
+_AGENT = re.compile(rf"\bby\s+([{_UP}][{_LOW}]+)\b(?!\s+[{_UP}])")
 
 
 # Each kind ``answer_type`` returns, as a reader would name what the answer lacks.
@@ -137,7 +150,7 @@ def answer_type(question: str) -> str | None:
     return None
 
 
-def matches(kind: str | None, sentence: str, question: str) -> bool:
+def matches(kind: str | None, sentence: str, question: str, bodies: bool = False) -> bool:
     """Whether ``sentence`` holds something of the expected kind, not copied from the question."""
     if kind == "money":
         return bool(_MONEY.search(sentence))
@@ -152,7 +165,7 @@ def matches(kind: str | None, sentence: str, question: str) -> bool:
     if kind == "name":
         asked = question.lower()
         return any(
-            m.group(0).lower() not in asked and _has_person(m.group(0))
+            m.group(0).lower() not in asked and _has_person(m.group(0), bodies)
             for m in _NAME.finditer(sentence)
         ) or any(
             m.group(1).lower() not in asked and m.group(1).lower() not in _SEPARATORS
@@ -161,16 +174,20 @@ def matches(kind: str | None, sentence: str, question: str) -> bool:
     return False
 
 
-def _has_person(phrase: str) -> bool:
+def _has_person(phrase: str, bodies: bool = False) -> bool:
     """A capitalized phrase holds a person's name if, split at separators (titles, months,
-    sentence-starting words), a part of two or more words names no organisation or place."""
+    sentence-starting words), a part of two or more words names no organisation or place.
+    With ``bodies``, a part naming a company, team or other body that acts also counts."""
     parts: list[list[str]] = [[]]
     for word in phrase.lower().split():
         if word in _SEPARATORS:
             parts.append([])
         else:
             parts[-1].append(word)
-    return any(len(part) >= 2 and not _ORGANISATIONS & set(part) for part in parts)
+    return any(
+        len(part) >= 2 and (not _ORGANISATIONS & set(part) or (bodies and _BODIES & set(part)))
+        for part in parts
+    )
 
 
 # Numbers a question pins its subject with ("Xenoblade Chronicles 2", "season 4", "the 92nd
@@ -186,12 +203,29 @@ _PINNED_NUMBER = re.compile(
 )
 
 
+# Numbers that pin nothing: a day of the month ("2" in "2 August 2023", "August 2") and an
+# ordinal after "a", which means "another" ("a second album" is not album number 2).
+_MONTH_NAMES = "|".join(m.capitalize() for m in _MONTHS.split("|"))
+_MONTH_AFTER = re.compile(rf"\s*(of\s+)?({_MONTH_NAMES})\b")
+_MONTH_BEFORE = re.compile(rf"\b({_MONTH_NAMES})\.?\s*$")
+_ANOTHER = re.compile(r"\b(a|an)\s+$", re.IGNORECASE)
+
+
+def _pins_nothing(text: str, m: re.Match[str]) -> bool:
+    if m.group(1):
+        before = text[max(0, m.start() - 12) : m.start()]
+        return bool(_MONTH_AFTER.match(text, m.end()) or _MONTH_BEFORE.search(before))
+    return bool(_ANOTHER.search(text[max(0, m.start() - 4) : m.start()]))
+
+
 def pinned_numbers(text: str) -> set[str]:
     """Whole numbers and ordinals in ``text``, as digits ("4th", "fourth" and "4" are all "4");
-    years are left to the year check. Decimals and grouped figures ("1.5", "3,000") are not
-    identifiers, so they are skipped."""
+    years are left to the year check. Decimals and grouped figures ("1.5", "3,000"), days of
+    the month and "a second" are not identifiers, so they are skipped."""
     out = set()
     for m in _PINNED_NUMBER.finditer(text):
+        if _pins_nothing(text, m):
+            continue
         if m.group(1):
             if not re.fullmatch(YEAR, m.group(1)):
                 out.add(m.group(1).lstrip("0") or "0")

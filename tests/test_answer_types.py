@@ -74,3 +74,27 @@ def test_numbers_that_pin_a_question_read_as_digits():
     # years are the year check's; decimals, grouped figures and symbols are not identifiers
     assert pinned_numbers("In 2019 it rose 1.5 points to 3,000 for O(n2).") == set()
     assert pinned_numbers("No number here.") == set()
+    # a day of the month and "a second" pin nothing; "the second" still does
+    assert pinned_numbers("It was released on 2 August 2023, or August 2.") == set()
+    assert pinned_numbers("A second album followed; the second season did not.") == {"2"}
+
+
+def test_prizes_events_and_works_are_not_people():
+    q = "Who won the award in 2017?"
+    for text in (
+        "2017 Walter Camp Award Semifinalist.",
+        "The 2021 Masters Tournament runs April 8-11 at Augusta National Golf Club.",
+        "It won four awards, including Best Picture, Best Director.",
+    ):
+        assert not matches("name", text, q), text
+    # names beyond ASCII letters are still names
+    assert matches("name", "Renée Zellweger claimed the best actress win.", q)
+    assert matches("name", "The race was won by Pogačar.", q)
+
+
+def test_a_company_answers_who_only_where_bodies_count():
+    q = "Who acquired the studio?"
+    text = "The Walt Disney Co. has set a deal to acquire the studio."
+    assert not matches("name", text, q)
+    assert matches("name", text, q, bodies=True)
+    assert not matches("name", "The Harwick Prize went unclaimed.", q, bodies=True)
