@@ -38,7 +38,14 @@ from qa.conflicts import (
     find_value_conflicts,
 )
 from qa.policy import AnswerPolicy
-from qa.qualifiers import is_negated, states_negation, swapped_qualifier, unknown_names
+from qa.qualifiers import (
+    former_holder,
+    is_negated,
+    states_negation,
+    swapped_qualifier,
+    unknown_names,
+    unstated_event,
+)
 from qa.reader import Reader
 from qa.types import (
     Answer,
@@ -352,8 +359,10 @@ class Answerer:
         if chosen and not reason:
             chosen = self._complete(r.question, r.qvec, chosen, r.hits, scored)
             if not values:
-                reason = self._lacks_asked_kind(r.question, chosen) or self._says_otherwise(
-                    r.question, chosen
+                reason = (
+                    self._lacks_asked_kind(r.question, chosen)
+                    or self._answers_in_parts(r.question, chosen)
+                    or self._says_otherwise(r.question, chosen)
                 )
         if not chosen or reason:
             why = reason or NOTHING_FOUND
@@ -422,10 +431,36 @@ class Answerer:
             return None
         return f"The sentences that come closest name no {KIND_WORDS[kind]}."
 
+    def _answers_in_parts(self, question: str, chosen: list[ScoredSentence]) -> str | None:
+        """Why no one sentence answers the whole question, or None. Each part of a question may
+        be answered by some sentence while none answers it all: "Who chaired the board in
+        2015?" is not answered by a chair named in one sentence beside "2015" in another. The
+        sentence that holds what the form asks for (a person, a date) must also hold the years
+        the question names (in it or the sentence before) and its pinned numbers (in the
+        sentence's passage). A company or team counts here as the answer to a who-question
+        ("The Walt Disney Co. bought ...")."""
+        p = self.policy
+        kind = answer_type(question) if p.require_whole_answer else None
+        years = set(_YEAR.findall(question)) if p.require_asked_years else set()
+        numbers = pinned_numbers(question) if p.require_asked_numbers else set()
+        if kind is None or not (years or numbers):
+            return None
+        for s in chosen:
+            if (
+                matches(kind, s.text, question, bodies=True)
+                and all(y in self._in_context(s) for y in years)
+                and numbers <= pinned_numbers(s.candidate.hit.chunk.text)
+            ):
+                return None
+        asked = " and ".join(f'"{x}"' for x in sorted(years | numbers))
+        return f"No sentence that comes close holds a {KIND_WORDS[kind]} together with {asked}."
+
     def _says_otherwise(self, question: str, chosen: list[ScoredSentence]) -> str | None:
         """Why the answer is about something other than what was asked, or None: the question
         names something the documents never mention, the answer swaps a qualifier of the
-        question for its opposite, or it does not negate what a negated question asks about."""
+        question for its opposite, does not state the event asked about ("won", "released"),
+        names only a former holder of the role asked about, or does not negate what a negated
+        question asks about."""
         p = self.policy
         unknown = unknown_names(question, self._known) if p.require_known_names else []
         if unknown:
@@ -435,6 +470,13 @@ class Answerer:
         if swapped:
             asked, said = swapped
             return f'The documents speak of "{said}" where the question asks about "{asked}".'
+        if p.require_asked_event:
+            event = unstated_event(question, [self._in_context(s) for s in chosen])
+            if event:
+                return f"No sentence that comes close says anything was {event}."
+        role = former_holder(question, texts) if p.require_current_holder else None
+        if role:
+            return f"The sentences that come closest name only a former {role}."
         if not (p.require_polarity and is_negated(question)):
             return None
         read = texts + [self._in_context(s) for s in chosen]  # only for negated questions

@@ -12,13 +12,20 @@ important ...". Three checks a careful reader makes, for any topic:
   ("most" / "least", "men" / "women", "before" / "after"), from a fixed list of general English
   pairs (``_OPPOSITES``);
 - **names**: an identifier the question names (a word with an inner capital or with letters
-  and digits: "NP-complete", "iPhone", "COVID-19") must be in the documents at all.
+  and digits: "NP-complete", "iPhone", "COVID-19") must be in the documents at all;
+- **events**: a question about who won, or when something was released, founded, acquired or
+  hosted, wants a sentence that says so in some form ("won", "victory", "champion"); a
+  sentence naming the nominees, the announcement or the bid answers another question;
+- **current holders**: "Who is the president of ...?" is not answered by "the former
+  president".
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+
+from qa.answer_types import matches
 
 # Negation. A question is negated by an explicit negator; a statement may also say it with
 # "lack of", "without", "failed to", "except" and the like. "whether or not", "may or may not",
@@ -141,3 +148,85 @@ def asked_names(question: str) -> list[str]:
 def unknown_names(question: str, known: Callable[[str], bool]) -> list[str]:
     """The question's names that ``known`` (a lookup in the documents) does not find."""
     return [name for name in asked_names(question) if not known(name)]
+
+
+# Events a question may ask about, each as (the question's words for it, the participle that
+# names it, the words a statement of it uses). General English, not words of any one corpus.
+_EVENTS = [
+    (
+        r"won|wins?|winners?",
+        "won",
+        r"won|wins?|winners?|winning|victor(y|ies|ious)?|champions?|championships?|titles?|"
+        r"triumph\w*|beat|beats|beaten|defeat\w*|clinch\w*|claim\w*|lift\w*|crowned|awarded|"
+        r"took home",
+    ),
+    (
+        r"released?|releases",
+        "released",
+        r"releas\w*|launch\w*|out|available|arriv\w*|debut\w*|hit|hits|ship\w*|premier\w*|"
+        r"came|comes?|coming|on sale",
+    ),
+    (
+        r"founded|founders?",
+        "founded",
+        r"found\w*|establish\w*|formed|created|started|launched|set up|incorporated|began",
+    ),
+    (
+        r"acquired?|acquires|bought|purchased?",
+        "acquired",
+        r"acqui\w*|bought|buys?|buying|purchas\w*|took over|takeover|deal|merg\w*|owns?|owned|"
+        r"sold|sale",
+    ),
+    (r"hosted|hosts?", "hosted", r"host\w*|held|staged|venue|took place"),
+]
+_EVENT_CHECKS = {
+    name: (re.compile(rf"\b({asked})\b", re.IGNORECASE), re.compile(rf"\b({said})\b", re.I))
+    for asked, name, said in _EVENTS
+}
+
+
+def asked_event(question: str) -> str | None:
+    """The event the question asks about, as a participle ("won", "released" ...), or None."""
+    events = (name for name, (asked, _) in _EVENT_CHECKS.items() if asked.search(question))
+    return next(events, None)
+
+
+def states_event(event: str, text: str) -> bool:
+    """Whether ``text`` states ``event`` (an ``asked_event``) in some form."""
+    return bool(_EVENT_CHECKS[event][1].search(text))
+
+
+def unstated_event(question: str, answer: Iterable[str]) -> str | None:
+    """The event the question asks about that no text of ``answer`` states, or None."""
+    event = asked_event(question)
+    if event and not any(states_event(event, t) for t in answer):
+        return event
+    return None
+
+
+# "Who is the president of FIFA?" asks for the one who holds the role now.
+_ASKS_HOLDER = re.compile(
+    r"^\s*who\s+(?:is|are)\s+(?:the\s+)?(?:current\s+)?([a-z]+)\b", re.IGNORECASE
+)
+_ASKS_PAST = re.compile(r"\b(former|previous|past|first|last|was|were)\b", re.IGNORECASE)
+_PAST_HOLDER = r"(former|ex-|then-|previous|past|late|outgoing|one-time)\s*"
+_CURRENT = re.compile(r"\b(current|incumbent|sitting|new)\b", re.IGNORECASE)
+
+
+def former_holder(question: str, answer: Iterable[str]) -> str | None:
+    """The role a present-tense "Who is the <role> of ...?" asks about when every text of
+    ``answer`` that names a person names only a former holder of it ("former president"), or
+    None."""
+    m = _ASKS_HOLDER.search(question)
+    if not m or _ASKS_PAST.search(question):
+        return None
+    role = m.group(1)
+    said = re.compile(rf"\b{re.escape(role)}", re.IGNORECASE)
+    past = re.compile(rf"\b{_PAST_HOLDER}{re.escape(role)}", re.IGNORECASE)
+    for text in answer:
+        if not matches("name", text, question):
+            continue
+        mentions = len(said.findall(text))
+        if not mentions or mentions > len(past.findall(text)) or _CURRENT.search(text):
+            return None
+    return role

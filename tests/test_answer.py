@@ -120,9 +120,13 @@ def test_reader_reads_a_sentence_after_the_one_before_it(tmp_path, real_embedder
     assert answer.citations[0].quote == founding.text
     assert "1887" in answer.answer
 
-    answerer.policy = answerer.policy.with_(reader_context_weight=0.0)
+    # Read alone, the reader picks the tour sentence, which says nothing of a founding: the
+    # event check would abstain on it, so it is off here to show the reader's choice.
+    answerer.policy = answerer.policy.with_(reader_context_weight=0.0, require_asked_event=False)
     alone = engine.answer(question)
     assert alone.citations and alone.citations[0].quote != founding.text
+    answerer.policy = answerer.policy.with_(require_asked_event=True)
+    assert engine.answer(question).abstained
 
 
 # Sentences that share a question's words but answer another question.
@@ -172,6 +176,57 @@ def test_abstains_when_the_answer_is_about_something_other_than_what_was_asked(
     for question, says in (
         ("Who won the men's championship in 2019?", "Northfield Rovers"),
         ("Which club has won the Eastport Cup most often?", "Eastport United"),
+    ):
+        answer = engine.answer(question)
+        assert not answer.abstained and says in answer.answer, question
+
+
+# Sentences that each answer part of a question: a shortlist for the year, a winner of another
+# prize, a former holder of the role, a chair with no year.
+PARTS = {
+    "prize.txt": "The shortlist for the 2021 Harwick Prize for fiction names Ana Ruiz, Tom Hale "
+    "and Mira Sand. The judges will meet in Oslo to choose among the three novels.\n\n"
+    "The Harwick Prize for poetry went to Lena Park, who won it for her collection Salt Roads.\n",
+    "museum.txt": "Jane Ortiz, the former director of the Marlow Museum, opened its east wing in "
+    "2010. The museum holds a large collection of maritime maps and ship models.\n\n"
+    "The museum's board meets every spring to set the budget for the year ahead.\n",
+    "board.txt": "Mark Olsen chaired the Harbor Board for a decade and oversaw the new docks. "
+    "The Harbor Board moved its offices to the old customs house.\n\n"
+    "In 2015 the Harbor Board was chaired by committee while the members chose a new head.\n",
+}
+
+
+def test_abstains_when_no_one_sentence_answers_the_whole_question(tmp_path, real_embedder):
+    """Names of a shortlist for 2021 are not the 2021 winner; a former director is not the
+    director; a chair named in one sentence and "2015" in another do not say who chaired in
+    2015. Each check, turned off, lets the answer through; the questions the documents do
+    answer are still answered."""
+    engine = _engine_over(tmp_path, real_embedder, PARTS)
+    answerer = engine.answerer()
+    strict = answerer.policy
+    checks = {
+        "Who won the 2021 Harwick Prize for fiction?": (
+            "require_asked_event",
+            "No sentence that comes close says anything was won.",
+        ),
+        "Who is the director of the Marlow Museum?": (
+            "require_current_holder",
+            "The sentences that come closest name only a former director.",
+        ),
+        "Who chaired the Harbor Board in 2015?": (
+            "require_whole_answer",
+            'No sentence that comes close holds a person together with "2015".',
+        ),
+    }
+    for question, (check, reason) in checks.items():
+        answerer.policy = strict.with_(**{check: False})
+        assert not engine.answer(question).abstained, question  # the other checks let it pass
+        answerer.policy = strict
+        answer = engine.answer(question)
+        assert answer.abstained and answer.abstain_reason == reason, question
+    for question, says in (
+        ("Who won the Harwick Prize for poetry?", "Lena Park"),
+        ("Who chaired the Harbor Board?", "Mark Olsen"),
     ):
         answer = engine.answer(question)
         assert not answer.abstained and says in answer.answer, question

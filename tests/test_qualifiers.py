@@ -1,11 +1,15 @@
 """What a question qualifies its subject with, and whether an answer says the same."""
 
 from qa.qualifiers import (
+    asked_event,
     asked_names,
+    former_holder,
     is_negated,
+    states_event,
     states_negation,
     swapped_qualifier,
     unknown_names,
+    unstated_event,
 )
 
 
@@ -60,3 +64,34 @@ def test_names_the_question_asks_about():
     known = {"openai", "covid-19"}.__contains__
     assert unknown_names("Who founded OpenAI?", lambda n: known(n.lower())) == []
     assert unknown_names("Who named COVID-20?", lambda n: known(n.lower())) == ["COVID-20"]
+
+
+def test_the_event_a_question_asks_about_must_be_stated():
+    assert asked_event("Who won the 2019 final?") == "won"
+    assert asked_event("When was the game released?") == "released"
+    assert asked_event("Who founded the company?") == "founded"
+    assert asked_event("What is the capital of France?") is None
+    # stated in other words
+    assert states_event("won", "Germany lifted the trophy after a 1-0 victory.")
+    assert states_event("released", "The game came out on 1 December.")
+    assert not states_event("won", "The shortlist names three novels.")
+    q = "Who won the women's final?"
+    assert unstated_event(q, ["Serena Williams and Johanna Konta reached the final."]) == "won"
+    assert unstated_event(q, ["The nominees are A and B.", "Halep beat Williams."]) is None
+
+
+def test_a_former_holder_does_not_answer_who_holds_a_role():
+    q = "Who is the president of the federation?"
+    assert former_holder(q, ["Sepp Blatter, the former president, spoke on Monday."]) == (
+        "president"
+    )
+    # a sentence naming someone without the role, a current holder, or a past-tense question
+    assert former_holder(q, ["Gianni Infantino said the bid was fair."]) is None
+    assert former_holder(q, ["Jeffrey Webb and Jack Warner, current and former presidents"]) is None
+    assert former_holder(q, ["Gianni Infantino is president of the federation."]) is None
+    assert (
+        former_holder("Who was the president in 2010?", ["Sepp Blatter, the former president"])
+        is None
+    )
+    # sentences that name no person do not count either way
+    assert former_holder(q, ["The former president left.", "Anna Berg runs the office."]) is None
