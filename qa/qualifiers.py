@@ -158,24 +158,25 @@ _EVENTS = [
         "won",
         r"won|wins?|winners?|winning|victor(y|ies|ious)?|champions?|championships?|titles?|"
         r"triumph\w*|beat|beats|beaten|defeat\w*|clinch\w*|claim\w*|lift\w*|crowned|awarded|"
-        r"took home",
+        r"took home|receiv\w*|earn\w*|honou?red|named|gold",
     ),
     (
         r"released?|releases",
         "released",
         r"releas\w*|launch\w*|out|available|arriv\w*|debut\w*|hit|hits|ship\w*|premier\w*|"
-        r"came|comes?|coming|on sale",
+        r"came|comes?|coming|on sale|publish\w*|issued|air(s|ed)|open(s|ed)",
     ),
     (
         r"founded|founders?",
         "founded",
-        r"found\w*|establish\w*|formed|created|started|launched|set up|incorporated|began",
+        r"found\w*|establish\w*|formed|created|started|launched|set up|incorporated|began|"
+        r"opened",
     ),
     (
         r"acquired?|acquires|bought|purchased?",
         "acquired",
-        r"acqui\w*|bought|buys?|buying|purchas\w*|took over|takeover|deal|merg\w*|owns?|owned|"
-        r"sold|sale",
+        r"acqui\w*|bought|buys?|buying|purchas\w*|takes over|took over|taken over|takeover|"
+        r"deal|merg\w*|own\w*|sold|sale",
     ),
     (r"hosted|hosts?", "hosted", r"host\w*|held|staged|venue|took place"),
 ]

@@ -129,6 +129,25 @@ def test_reader_reads_a_sentence_after_the_one_before_it(tmp_path, real_embedder
     assert engine.answer(question).abstained
 
 
+def _each_check_abstains(
+    engine: Engine, checks: dict[str, tuple[str, str]], answered: dict[str, str]
+) -> None:
+    """Each question of ``checks`` (-> the policy check that catches it, the reason it gives)
+    is answered with that check off, since the other checks let it pass, and abstains with it
+    on; each question of ``answered`` (-> words its answer holds) is still answered."""
+    answerer = engine.answerer()
+    strict = answerer.policy
+    for question, (check, reason) in checks.items():
+        answerer.policy = strict.with_(**{check: False})
+        assert not engine.answer(question).abstained, question
+        answerer.policy = strict
+        answer = engine.answer(question)
+        assert answer.abstained and answer.abstain_reason == reason, question
+    for question, says in answered.items():
+        answer = engine.answer(question)
+        assert not answer.abstained and says in answer.answer, question
+
+
 # Sentences that share a question's words but answer another question.
 LEAGUE = {
     "league.txt": "The Northfield Rovers won the men's championship in 2019, beating Eastport "
@@ -147,8 +166,6 @@ def test_abstains_when_the_answer_is_about_something_other_than_what_was_asked(
     answers another question. Each check alone turns the answer into an abstention, and the
     question it does answer is still answered."""
     engine = _engine_over(tmp_path, real_embedder, LEAGUE)
-    answerer = engine.answerer()
-    strict = answerer.policy
     checks = {
         "Who won the women's championship in 2019?": (
             "require_same_qualifiers",
@@ -167,18 +184,11 @@ def test_abstains_when_the_answer_is_about_something_other_than_what_was_asked(
             'The documents never mention "EuroLeague".',
         ),
     }
-    for question, (check, reason) in checks.items():
-        answerer.policy = strict.with_(**{check: False})
-        assert not engine.answer(question).abstained, question  # the other checks let it pass
-        answerer.policy = strict
-        answer = engine.answer(question)
-        assert answer.abstained and answer.abstain_reason == reason, question
-    for question, says in (
-        ("Who won the men's championship in 2019?", "Northfield Rovers"),
-        ("Which club has won the Eastport Cup most often?", "Eastport United"),
-    ):
-        answer = engine.answer(question)
-        assert not answer.abstained and says in answer.answer, question
+    answered = {
+        "Who won the men's championship in 2019?": "Northfield Rovers",
+        "Which club has won the Eastport Cup most often?": "Eastport United",
+    }
+    _each_check_abstains(engine, checks, answered)
 
 
 # Sentences that each answer part of a question: a shortlist for the year, a winner of another
@@ -202,8 +212,6 @@ def test_abstains_when_no_one_sentence_answers_the_whole_question(tmp_path, real
     2015. Each check, turned off, lets the answer through; the questions the documents do
     answer are still answered."""
     engine = _engine_over(tmp_path, real_embedder, PARTS)
-    answerer = engine.answerer()
-    strict = answerer.policy
     checks = {
         "Who won the 2021 Harwick Prize for fiction?": (
             "require_asked_event",
@@ -218,15 +226,8 @@ def test_abstains_when_no_one_sentence_answers_the_whole_question(tmp_path, real
             'No sentence that comes close holds a person together with "2015".',
         ),
     }
-    for question, (check, reason) in checks.items():
-        answerer.policy = strict.with_(**{check: False})
-        assert not engine.answer(question).abstained, question  # the other checks let it pass
-        answerer.policy = strict
-        answer = engine.answer(question)
-        assert answer.abstained and answer.abstain_reason == reason, question
-    for question, says in (
-        ("Who won the Harwick Prize for poetry?", "Lena Park"),
-        ("Who chaired the Harbor Board?", "Mark Olsen"),
-    ):
-        answer = engine.answer(question)
-        assert not answer.abstained and says in answer.answer, question
+    answered = {
+        "Who won the Harwick Prize for poetry?": "Lena Park",
+        "Who chaired the Harbor Board?": "Mark Olsen",
+    }
+    _each_check_abstains(engine, checks, answered)

@@ -74,6 +74,8 @@ def test_the_event_a_question_asks_about_must_be_stated():
     # stated in other words
     assert states_event("won", "Germany lifted the trophy after a 1-0 victory.")
     assert states_event("released", "The game came out on 1 December.")
+    assert states_event("won", "In 1982 she received the Turing Award.")
+    assert states_event("acquired", "Disney has been the studio's owner since 2019.")
     assert not states_event("won", "The shortlist names three novels.")
     q = "Who won the women's final?"
     assert unstated_event(q, ["Serena Williams and Johanna Konta reached the final."]) == "won"
