@@ -409,8 +409,7 @@ class Answerer:
             return None
         # A year or number the question names ("the 2021 final", "season 4") must be in a
         # sentence that answers it.
-        years = set(_YEAR.findall(question)) if p.require_asked_years else set()
-        numbers = pinned_numbers(question) if p.require_asked_numbers else set()
+        years, numbers = self._pins(question)
         if not (years or numbers) or any(
             all(y in s.text for y in years)
             and (not numbers or numbers <= pinned_numbers(s.candidate.hit.chunk.text))
@@ -418,6 +417,14 @@ class Answerer:
         ):
             return None
         return f"No passage that answers it mentions {_listed(sorted(years | numbers))}."
+
+    def _pins(self, question: str) -> tuple[set[str], set[str]]:
+        """The years and the pinned numbers the question names, each where the policy checks
+        them (``require_asked_years``, ``require_asked_numbers``)."""
+        p = self.policy
+        years = set(_YEAR.findall(question)) if p.require_asked_years else set()
+        numbers = pinned_numbers(question) if p.require_asked_numbers else set()
+        return years, numbers
 
     def _lacks_asked_kind(self, question: str, chosen: list[ScoredSentence]) -> str | None:
         """Why the answer fails the question's form, or None: it lacks what the form asks for
@@ -439,10 +446,8 @@ class Answerer:
         the question names (in it or the sentence before) and its pinned numbers (in the
         sentence's passage). A company or team counts here as the answer to a who-question
         ("The Walt Disney Co. bought ...")."""
-        p = self.policy
-        kind = answer_type(question) if p.require_whole_answer else None
-        years = set(_YEAR.findall(question)) if p.require_asked_years else set()
-        numbers = pinned_numbers(question) if p.require_asked_numbers else set()
+        kind = answer_type(question) if self.policy.require_whole_answer else None
+        years, numbers = self._pins(question)
         if kind is None or not (years or numbers):
             return None
         for s in chosen:
