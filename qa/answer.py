@@ -451,10 +451,11 @@ class Answerer:
         if kind is None or not (years or numbers):
             return None
         for s in chosen:
-            if (
-                matches(kind, s.text, question, bodies=True)
-                and all(y in self._in_context(s) for y in years)
-                and numbers <= pinned_numbers(s.candidate.hit.chunk.text)
+            if not matches(kind, s.text, question, bodies=True):
+                continue
+            near = self._in_context(s) if years else ""  # built once per sentence
+            if all(y in near for y in years) and numbers <= pinned_numbers(
+                s.candidate.hit.chunk.text
             ):
                 return None
         asked = " and ".join(f'"{x}"' for x in sorted(years | numbers))
@@ -476,7 +477,8 @@ class Answerer:
             asked, said = swapped
             return f'The documents speak of "{said}" where the question asks about "{asked}".'
         if p.require_asked_event:
-            event = unstated_event(question, [self._in_context(s) for s in chosen])
+            # a generator: the contexts are built only when the question asks about an event
+            event = unstated_event(question, (self._in_context(s) for s in chosen))
             if event:
                 return f"No sentence that comes close says anything was {event}."
         role = former_holder(question, texts) if p.require_current_holder else None

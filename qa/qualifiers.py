@@ -198,7 +198,8 @@ def states_event(event: str, text: str) -> bool:
 
 
 def unstated_event(question: str, answer: Iterable[str]) -> str | None:
-    """The event the question asks about that no text of ``answer`` states, or None."""
+    """The event the question asks about that no text of ``answer`` states, or None.
+    ``answer`` is read only when the question asks about an event."""
     event = asked_event(question)
     if event and not any(states_event(event, t) for t in answer):
         return event
