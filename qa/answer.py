@@ -39,8 +39,8 @@ from qa.conflicts import (
 )
 from qa.policy import AnswerPolicy
 from qa.qualifiers import (
-    former_holder,
     is_negated,
+    other_holder,
     states_negation,
     swapped_qualifier,
     unknown_names,
@@ -481,8 +481,11 @@ class Answerer:
             event = unstated_event(question, (self._in_context(s) for s in chosen))
             if event:
                 return f"No sentence that comes close says anything was {event}."
-        role = former_holder(question, texts) if p.require_current_holder else None
-        if role:
+        holder = other_holder(question, texts) if p.require_current_holder else None
+        if holder:
+            role, elsewhere = holder
+            if elsewhere:
+                return f'The sentences that come closest name a {role} only as "{elsewhere}".'
             return f"The sentences that come closest name only a former {role}."
         if not (p.require_polarity and is_negated(question)):
             return None

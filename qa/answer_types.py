@@ -40,6 +40,13 @@ _PERSON_NOUN_Q = re.compile(
     r"captain|leader|king|queen|composer|inventor|poet|novelist|athlete|chairman|minister)s?\b",
     re.IGNORECASE,
 )
+# "Which city hosted ...?", "In what country ...?": a place named by its kind. "Where" is left
+# out: its answers are as often phrases ("between P and PSPACE") as names.
+_PLACE_Q = re.compile(
+    r"^\s*((in|at|from|to)\s+)?(which|what)\s+(city|cities|country|countries|state|states|"
+    r"nation|town|capital|continent|island|county|province|region|venue|stadium|arena)\b",
+    re.IGNORECASE,
+)
 _MONEY_Q = re.compile(
     r"\b(invest\w*|cost\w*|worth|price[sd]?|fund\w*|spen[dt]\w*|paid|pay\w*|dollars?|"
     r"money|budget|loan\w*|revenue|earn\w*|valued?)\b",
@@ -127,13 +134,14 @@ KIND_WORDS = {
     "number": "figure",
     "money": "sum of money",
     "percent": "percentage",
+    "place": "place",
 }
 
 
 @lru_cache(maxsize=1024)  # asked by scoring, completion and abstention for each question
 def answer_type(question: str) -> str | None:
-    """'money', 'percent', 'count' (how many), 'number', 'date', 'name' (a person) or None when
-    the question's form says nothing."""
+    """'money', 'percent', 'count' (how many), 'number', 'date', 'name' (a person), 'place'
+    (which city, country ...) or None when the question's form says nothing."""
     if _DATE_Q.search(question) or _DATE_NOUN_Q.search(question):
         return "date"
     if _NUMBER_Q.search(question):
@@ -147,6 +155,8 @@ def answer_type(question: str) -> str | None:
         return "money" if quantity.group("money") else "number"
     if _NAME_Q.search(question) or _PERSON_NOUN_Q.search(question):
         return "name"
+    if _PLACE_Q.search(question):
+        return "place"
     return None
 
 
@@ -162,6 +172,8 @@ def matches(kind: str | None, sentence: str, question: str, bodies: bool = False
         return bool(_HAS_NUMBER.search(_MONEY_OR_SHARE.sub(" ", sentence)))
     if kind == "date":
         return bool(_HAS_DATE.search(sentence))
+    if kind == "place":
+        return _has_place(sentence, question)
     if kind == "name":
         asked = question.lower()
         return any(
@@ -188,6 +200,26 @@ def _has_person(phrase: str, bodies: bool = False) -> bool:
         len(part) >= 2 and (not _ORGANISATIONS & set(part) or (bodies and _BODIES & set(part)))
         for part in parts
     )
+
+
+# A capitalized run names a place unless it names a body, prize, event or work ("Summer
+# Olympics", "Walt Disney Co.") or is a word that starts sentences ("No fewer than ...").
+_PLACE_WORDS = "east west north south sea ocean province republic state states kingdom union"
+_NOT_PLACES = _ORGANISATIONS - set(_PLACE_WORDS.split())
+_STARTERS = "no yes not there here what which who how why where"
+_NOT_NAMES = _SEPARATORS | set(_STARTERS.split())
+_RUN = re.compile(rf"\b[{_UP}][{_LOW}]+(?:\s+[{_UP}][{_LOW}]+)*")
+
+
+def _has_place(sentence: str, question: str) -> bool:
+    """Whether ``sentence`` names a place the question does not: a run of capitalized words,
+    less words that start sentences, that names no body, prize, event or work."""
+    asked = set(re.findall(r"\w+", question.lower()))
+    for m in _RUN.finditer(sentence):
+        words = [w for w in m.group(0).lower().split() if w not in _NOT_NAMES]
+        if words and not _NOT_PLACES & set(words) and not set(words) <= asked:
+            return True
+    return False
 
 
 # Numbers a question pins its subject with ("Xenoblade Chronicles 2", "season 4", "the 92nd

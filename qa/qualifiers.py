@@ -206,29 +206,54 @@ def unstated_event(question: str, answer: Iterable[str]) -> str | None:
     return None
 
 
-# "Who is the president of FIFA?" asks for the one who holds the role now.
+# "Who is the president of FIFA?" asks for the one who holds the role now, of the body it names.
 _ASKS_HOLDER = re.compile(
     r"^\s*who\s+(?:is|are)\s+(?:the\s+)?(?:current\s+)?([a-z]+)\b", re.IGNORECASE
 )
 _ASKS_PAST = re.compile(r"\b(former|previous|past|first|last|was|were)\b", re.IGNORECASE)
-_PAST_HOLDER = r"(former|ex-|then-|previous|past|late|outgoing|one-time)\s*"
+_PAST_HOLDER = re.compile(
+    r"\b(former|ex-|then-|previous|past|late|outgoing|one-time)\s*$", re.IGNORECASE
+)
 _CURRENT = re.compile(r"\b(current|incumbent|sitting|new)\b", re.IGNORECASE)
+# The body a role is held at: "president of CONCACAF", "CEO at Google", "CONCACAF president".
+_HELD_AT = re.compile(r"s?\s+(?:of|at|for)\s+(?:the\s+)?([A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*)*)")
+_HELD_BY = re.compile(r"(?<![.!?:]\s)(?<!^)\b([A-Z][\w&'’-]*)\s+$")
 
 
-def former_holder(question: str, answer: Iterable[str]) -> str | None:
-    """The role a present-tense "Who is the <role> of ...?" asks about when every text of
-    ``answer`` that names a person names only a former holder of it ("former president"), or
-    None."""
+def _elsewhere(body: str, question: str) -> bool:
+    """Whether ``body`` ("CONCACAF", "Vice") is other than anything the question names."""
+    asked = _words(question)
+    return not any(w in asked for w in _words(body) if len(w) > 2) and not _CURRENT.search(body)
+
+
+def other_holder(question: str, answer: Iterable[str]) -> tuple[str, str | None] | None:
+    """For a present-tense "Who is the <role> of ...?", whose holders the texts of ``answer``
+    name instead, when every text that names a person and the role names only former holders
+    (``(role, None)`` for "the former president") or holders of the role at another body
+    (``(role, "presidents of CONCACAF")``, ``(role, "Vice President")``); else None. A text
+    naming a person without the role, or calling a holder current, may answer."""
     m = _ASKS_HOLDER.search(question)
     if not m or _ASKS_PAST.search(question):
         return None
     role = m.group(1)
     said = re.compile(rf"\b{re.escape(role)}", re.IGNORECASE)
-    past = re.compile(rf"\b{_PAST_HOLDER}{re.escape(role)}", re.IGNORECASE)
+    elsewhere: str | None = None
     for text in answer:
         if not matches("name", text, question):
             continue
-        mentions = len(said.findall(text))
-        if not mentions or mentions > len(past.findall(text)) or _CURRENT.search(text):
+        own = former = others = 0
+        for mention in said.finditer(text):
+            before = text[max(0, mention.start() - 16) : mention.start()]
+            after = _HELD_AT.match(text, mention.end())
+            prior = _HELD_BY.search(text, 0, mention.start())
+            at = after or prior
+            if at and _elsewhere(at.group(1), question):
+                span = (mention.start(), at.end()) if after else (at.start(), mention.end())
+                elsewhere = elsewhere or text[span[0] : span[1]]
+                others += 1
+                continue
+            own += 1
+            former += bool(_PAST_HOLDER.search(before))
+        if not (own or others) or own > former or (own and _CURRENT.search(text)):
             return None
-    return role
+    return role, elsewhere

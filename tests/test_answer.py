@@ -203,14 +203,17 @@ PARTS = {
     "board.txt": "Mark Olsen chaired the Harbor Board for a decade and oversaw the new docks. "
     "The Harbor Board moved its offices to the old customs house.\n\n"
     "In 2015 the Harbor Board was chaired by committee while the members chose a new head.\n",
+    "union.txt": "Tom Reyes, the president of the Fisher Union, opened the Harbour Fair on "
+    "Monday. The Harbour Fair raised money for new nets and a training boat.\n",
 }
 
 
 def test_abstains_when_no_one_sentence_answers_the_whole_question(tmp_path, real_embedder):
     """Names of a shortlist for 2021 are not the 2021 winner; a former director is not the
-    director; a chair named in one sentence and "2015" in another do not say who chaired in
-    2015. Each check, turned off, lets the answer through; the questions the documents do
-    answer are still answered."""
+    director, nor the president of another body its president; a chair named in one sentence
+    and "2015" in another do not say who chaired in 2015. Each check, turned off, lets the
+    answer through; the questions the documents do answer are still answered, a place among
+    them."""
     engine = _engine_over(tmp_path, real_embedder, PARTS)
     checks = {
         "Who won the 2021 Harwick Prize for fiction?": (
@@ -225,9 +228,16 @@ def test_abstains_when_no_one_sentence_answers_the_whole_question(tmp_path, real
             "require_whole_answer",
             'No sentence that comes close holds a person together with "2015".',
         ),
+        "Who is the president of the Harbour Fair?": (
+            "require_current_holder",
+            'The sentences that come closest name a president only as "president of the Fisher '
+            'Union".',
+        ),
     }
     answered = {
         "Who won the Harwick Prize for poetry?": "Lena Park",
         "Who chaired the Harbor Board?": "Mark Olsen",
+        "Who is the president of the Fisher Union?": "Tom Reyes",
+        "In which city will the judges meet?": "Oslo",
     }
     _each_check_abstains(engine, checks, answered)

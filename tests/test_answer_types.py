@@ -98,3 +98,16 @@ def test_a_company_answers_who_only_where_bodies_count():
     assert not matches("name", text, q)
     assert matches("name", text, q, bodies=True)
     assert not matches("name", "The Harwick Prize went unclaimed.", q, bodies=True)
+
+
+def test_which_city_asks_for_a_place_that_the_question_does_not_name():
+    q = "Which city hosted the rowing championship in 2008?"
+    assert answer_type(q) == "place"
+    assert answer_type("In what country was the treaty signed?") == "place"
+    assert answer_type("Where can the classes be located?") is None  # "between P and PSPACE"
+    assert matches("place", "Halden hosted the rowing championship in 2008.", q)
+    assert matches("place", "The finals were held in Lake Bled, Slovenia.", q)
+    # sentence starters, events and bodies are not places; nor is what the question names
+    assert not matches("place", "No fewer than nine cities bid for the 2008 Summer Games.", q)
+    assert not matches("place", "The Rowing Championship drew crowds in 2008.", q)
+    assert not matches("place", "The Harwick Rowing Club won twice.", q)

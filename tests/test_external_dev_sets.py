@@ -18,7 +18,7 @@ pytestmark = [
 ]
 # Measured figures that are below the targets, held so they cannot fall further.
 HELD = {
-    ("rgb-noise", "abstention_recall"): 0.44,
+    ("rgb-noise", "abstention_recall"): 0.48,
 }
 
 

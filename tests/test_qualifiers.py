@@ -3,8 +3,8 @@
 from qa.qualifiers import (
     asked_event,
     asked_names,
-    former_holder,
     is_negated,
+    other_holder,
     states_event,
     states_negation,
     swapped_qualifier,
@@ -84,16 +84,35 @@ def test_the_event_a_question_asks_about_must_be_stated():
 
 def test_a_former_holder_does_not_answer_who_holds_a_role():
     q = "Who is the president of the federation?"
-    assert former_holder(q, ["Sepp Blatter, the former president, spoke on Monday."]) == (
-        "president"
+    assert other_holder(q, ["Sepp Blatter, the former president, spoke on Monday."]) == (
+        "president",
+        None,
     )
     # a sentence naming someone without the role, a current holder, or a past-tense question
-    assert former_holder(q, ["Gianni Infantino said the bid was fair."]) is None
-    assert former_holder(q, ["Jeffrey Webb and Jack Warner, current and former presidents"]) is None
-    assert former_holder(q, ["Gianni Infantino is president of the federation."]) is None
+    assert other_holder(q, ["Gianni Infantino said the bid was fair."]) is None
+    assert other_holder(q, ["Jeffrey Webb and Jack Warner, current and former presidents"]) is None
+    assert other_holder(q, ["Gianni Infantino is president of the federation."]) is None
     assert (
-        former_holder("Who was the president in 2010?", ["Sepp Blatter, the former president"])
+        other_holder("Who was the president in 2010?", ["Sepp Blatter, the former president"])
         is None
     )
     # sentences that name no person do not count either way
-    assert former_holder(q, ["The former president left.", "Anna Berg runs the office."]) is None
+    assert other_holder(q, ["The former president left.", "Anna Berg runs the office."]) is None
+
+
+def test_the_holder_of_a_role_elsewhere_does_not_answer_who_holds_it_here():
+    q = "Who is the president of FIFA?"
+    concacaf = "Jeffrey Webb and Jack Warner, the current and former presidents of CONCACAF, met."
+    assert other_holder(q, [concacaf]) == ("president", "presidents of CONCACAF")
+    assert other_holder(q, ["On Monday, UEFA president Anna Berg spoke."]) == (
+        "president",
+        "UEFA president",
+    )
+    assert other_holder(q, ["On Monday, Vice President Anna Berg spoke."]) == (
+        "president",
+        "Vice President",
+    )
+    # the body the question names, or a holder named without a body, still answers
+    assert other_holder(q, [concacaf, "On Monday, FIFA president Gianni Infantino spoke."]) is None
+    assert other_holder(q, ["Gianni Infantino, president of FIFA, spoke."]) is None
+    assert other_holder(q, [concacaf, "Gianni Infantino, the president, spoke."]) is None
