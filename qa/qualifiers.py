@@ -215,15 +215,17 @@ _PAST_HOLDER = re.compile(
     r"\b(former|ex-|then-|previous|past|late|outgoing|one-time)\s*$", re.IGNORECASE
 )
 _CURRENT = re.compile(r"\b(current|incumbent|sitting|new)\b", re.IGNORECASE)
-# The body a role is held at: "president of CONCACAF", "CEO at Google", "CONCACAF president".
-_HELD_AT = re.compile(r"s?\s+(?:of|at|for)\s+(?:the\s+)?([A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*)*)")
-_HELD_BY = re.compile(r"(?<![.!?:]\s)(?<!^)\b([A-Z][\w&'’-]*)\s+$")
+# Where a role is held: "president of CONCACAF", "CEO at Google Cloud", "UEFA president"; or
+# another role of that name: "Vice President", "deputy director". Before the role, only an
+# acronym names a body: "Swiss president" or "American president" may be the one asked about.
+_HELD_AT = re.compile(r"\s+(?:of|at|for)\s+(?:the\s+)?([A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*)*)")
+_HELD_BY = re.compile(r"\b([A-Z][A-Z&]+|(?i:vice|deputy|assistant|associate))[\s-]+$")
 
 
 def _elsewhere(body: str, question: str) -> bool:
     """Whether ``body`` ("CONCACAF", "Vice") is other than anything the question names."""
     asked = _words(question)
-    return not any(w in asked for w in _words(body) if len(w) > 2) and not _CURRENT.search(body)
+    return not any(w in asked for w in _words(body) if len(w) > 2)
 
 
 def other_holder(question: str, answer: Iterable[str]) -> tuple[str, str | None] | None:
@@ -236,7 +238,7 @@ def other_holder(question: str, answer: Iterable[str]) -> tuple[str, str | None]
     if not m or _ASKS_PAST.search(question):
         return None
     role = m.group(1)
-    said = re.compile(rf"\b{re.escape(role)}", re.IGNORECASE)
+    said = re.compile(rf"\b{re.escape(role)}s?\b", re.IGNORECASE)
     elsewhere: str | None = None
     for text in answer:
         if not matches("name", text, question):

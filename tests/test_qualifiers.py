@@ -116,3 +116,7 @@ def test_the_holder_of_a_role_elsewhere_does_not_answer_who_holds_it_here():
     assert other_holder(q, [concacaf, "On Monday, FIFA president Gianni Infantino spoke."]) is None
     assert other_holder(q, ["Gianni Infantino, president of FIFA, spoke."]) is None
     assert other_holder(q, [concacaf, "Gianni Infantino, the president, spoke."]) is None
+    # a word before the role names a body only as an acronym: "Swiss" may be the one asked
+    assert other_holder(q, ["Swiss president Anna Berg spoke."]) is None
+    # another word that starts like the role is not the role
+    assert other_holder(q, ["Former presidential candidate Anna Berg spoke."]) is None
