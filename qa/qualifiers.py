@@ -245,17 +245,16 @@ def other_holder(question: str, answer: Iterable[str]) -> tuple[str, str | None]
             continue
         own = former = others = 0
         for mention in said.finditer(text):
-            before = text[max(0, mention.start() - 16) : mention.start()]
+            # what stands right before the role: both patterns end where the mention starts
             after = _HELD_AT.match(text, mention.end())
-            prior = _HELD_BY.search(text, 0, mention.start())
-            at = after or prior
+            at = after or _HELD_BY.search(text, 0, mention.start())
             if at and _elsewhere(at.group(1), question):
                 span = (mention.start(), at.end()) if after else (at.start(), mention.end())
                 elsewhere = elsewhere or text[span[0] : span[1]]
                 others += 1
                 continue
             own += 1
-            former += bool(_PAST_HOLDER.search(before))
+            former += bool(_PAST_HOLDER.search(text, 0, mention.start()))
         if not (own or others) or own > former or (own and _CURRENT.search(text)):
             return None
     return role, elsewhere
