@@ -1,5 +1,5 @@
 """Expected answer types: "how many" wants a number, "how much ... invest" an amount of money,
-"what share" a percentage, "when" a date, "who" a person's name.
+"what share" a percentage, "when" a date, "who" a person's name, "which city" a place.
 
 A sentence that holds the kind of thing the question asks for is a better answer than one that
 merely shares its words; the answerer gives it a small bonus.

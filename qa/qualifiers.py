@@ -16,8 +16,8 @@ important ...". Three checks a careful reader makes, for any topic:
 - **events**: a question about who won, or when something was released, founded, acquired or
   hosted, wants a sentence that says so in some form ("won", "victory", "champion"); a
   sentence naming the nominees, the announcement or the bid answers another question;
-- **current holders**: "Who is the president of ...?" is not answered by "the former
-  president".
+- **current holders**: "Who is the president of FIFA?" is not answered by "the former
+  president", "the presidents of CONCACAF" or "Vice President".
 """
 
 from __future__ import annotations
