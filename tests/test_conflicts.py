@@ -186,3 +186,18 @@ def test_agreeing_or_unrelated_statements_raise_no_value_conflict():
     ]
     # The differing words are values the question does not name: still a conflict.
     assert find_value_conflicts("Whom did Tesla beat in 2021?", asked, POLICY) != []
+
+
+def test_a_value_written_two_ways_is_one_value():
+    # "Oct" is "October" and "19th" is "19": the copies disagree only in the year.
+    scored = [
+        sentence("a", "Oct 19, 2021 ... The studio announced its console.", 0.7, reader=8.0),
+        sentence("b", "October 19, 2011 ... The studio announced its console.", 0.7, reader=7.5),
+    ]
+    [conflict] = find_value_conflicts("When was the console announced?", scored, POLICY)
+    assert [c.value for c in conflict.claims] == ["2021", "2011"]
+    same = [
+        sentence("a", "The console came out on Oct 19th, 2021 in Paris.", 0.7, reader=8.0),
+        sentence("b", "The console came out on October 19, 2021 in Paris.", 0.7, reader=7.5),
+    ]
+    assert find_value_conflicts("When did the console come out?", same, POLICY) == []
