@@ -116,7 +116,25 @@ def slot_difference(a: str, b: str, ignore: frozenset[str] = frozenset()) -> Slo
         return None
     a0, a1 = values_a[0].start, _with_unit(ta, values_a[-1])
     b0, b1 = values_b[0].start, _with_unit(tb, values_b[-1])
+    if same_value(a[a0:a1], b[b0:b1]):
+        return None
     return SlotDifference(a[a0:a1], a0, a1, b[b0:b1], b0, b1)
+
+
+_INITIAL_DOT = re.compile(r"(?<=[^\W\d_])\.")
+
+
+def _value_words(value: str) -> list[str]:
+    return _INITIAL_DOT.sub(" ", value.lower()).split()
+
+
+def same_value(a: str, b: str) -> bool:
+    """Whether two values as written are one: alike but for case, spacing and the dots of
+    initials ("J. F." and "J.F."), or one cut short where the other goes on ("J.F." and "J. F.
+    Lawton", as a snippet ends)."""
+    wa, wb = _value_words(a), _value_words(b)
+    n = min(len(wa), len(wb))
+    return n > 0 and wa[:n] == wb[:n]
 
 
 def _one_slot(toks: Sequence[Token], other: AbstractSet[str]) -> bool:

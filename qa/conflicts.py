@@ -255,7 +255,7 @@ def find_value_conflicts(
             if x.chunk.doc_id == y.chunk.doc_id:
                 continue
             diff = slot_difference(x.chunk.text, y.chunk.text, ignore=asked)
-            if diff is None or diff.a.lower() == diff.b.lower():
+            if diff is None:
                 continue
             claims.setdefault(x.chunk.doc_id, _claim_at(x, diff.a_start, diff.a))
             claims.setdefault(y.chunk.doc_id, _claim_at(y, diff.b_start, diff.b))
@@ -276,7 +276,7 @@ def find_value_conflicts(
             if a.doc_id == b.doc_id:
                 continue
             diff = slot_difference(a.text, b.text, ignore=asked)
-            if diff is None or diff.a.lower() == diff.b.lower():
+            if diff is None:
                 continue
             for s, value in ((a, diff.a), (b, diff.b)):
                 claims.setdefault(s.doc_id, _claim(s, value))

@@ -189,7 +189,8 @@ def test_agreeing_or_unrelated_statements_raise_no_value_conflict():
 
 
 def test_a_value_written_two_ways_is_one_value():
-    # "Oct" is "October" and "19th" is "19": the copies disagree only in the year.
+    # "Oct" is "October" and "19th" is "19": the copies disagree only in the year
+
     scored = [
         sentence("a", "Oct 19, 2021 ... The studio announced its console.", 0.7, reader=8.0),
         sentence("b", "October 19, 2011 ... The studio announced its console.", 0.7, reader=7.5),
@@ -201,3 +202,9 @@ def test_a_value_written_two_ways_is_one_value():
         sentence("b", "The console came out on October 19, 2021 in Paris.", 0.7, reader=7.5),
     ]
     assert find_value_conflicts("When did the console come out?", same, POLICY) == []
+    # initials written with or without spaces, and a name that a snippet cuts short
+    cut = [
+        sentence("a", "The film director Garry Marshall and writer J. F. Lawton.", 0.7, reader=8.0),
+        sentence("b", "By the film director Garry Marshall and writer J.F.", 0.7, reader=7.5),
+    ]
+    assert find_value_conflicts("Who directed the film?", cut, POLICY) == []
