@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 _WORD = re.compile(r"[$€£]?\d[\d,.:/%-]*[^\W\d_]*|[^\W\d_][\w'’.-]*")
 _MONTH_WORDS = """january february march april may june july august september october november
@@ -43,7 +43,7 @@ class Token:
     end: int
     is_value: bool
 
-    @property
+    @cached_property  # read many times per comparison; tokens themselves are cached
     def key(self) -> str:
         key = _ORDINAL_DIGITS.sub(r"\1", self.text.lower().strip(".,'’").replace("’", "'"))
         return _FULL_MONTHS.get(key, key)
