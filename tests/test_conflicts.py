@@ -164,47 +164,44 @@ def test_the_same_statement_with_another_value_conflicts_whatever_the_topic():
         assert s.candidate.hit.chunk.text[claim.char_start : claim.char_end] == claim.text
 
 
+def pair(a, b, reader_b=7.5):
+    """Two documents' sentences, the first read as the best answer (logit 8.0)."""
+    return [sentence("a", a, 0.7, reader=8.0), sentence("b", b, 0.7, reader=reader_b)]
+
+
 def test_agreeing_or_unrelated_statements_raise_no_value_conflict():
-    same = [
-        sentence("a", "The fair was held in Springfield in 2019.", 0.7, reader=8.0),
-        sentence("b", "The fair was held in Springfield in 2019 .", 0.7, reader=7.9),
-    ]
+    held = "The fair was held in Springfield in 2019."
+    same = pair(held, "The fair was held in Springfield in 2019 .", reader_b=7.9)
     assert find_value_conflicts("Where was the fair held?", same, POLICY) == []
-    reworded = [
-        sentence("a", "The fair was held in Springfield in 2019.", 0.7, reader=8.0),
-        sentence("b", "Crowds filled Shelbyville for the 2019 county parade.", 0.7, reader=7.9),
-    ]
+    reworded = pair(held, "Crowds filled Shelbyville for the 2019 county parade.", reader_b=7.9)
     assert find_value_conflicts("Where was the fair held?", reworded, POLICY) == []
-    weak = [
-        sentence("a", "The fair was held in Springfield in 2019.", 0.7, reader=8.0),
-        sentence("b", "The fair was held in Shelbyville in 2019.", 0.7, reader=1.0),
-    ]
+    weak = pair(held, "The fair was held in Shelbyville in 2019.", reader_b=1.0)
     assert find_value_conflicts("Where was the fair held?", weak, POLICY) == []  # not an answer
-    asked = [
-        sentence("a", "Tesla beat Ford in 2021 sales of electric cars.", 0.7, reader=8.0),
-        sentence("b", "Tesla beat GM in 2021 sales of electric cars.", 0.7, reader=7.0),
-    ]
+    asked = pair(
+        "Tesla beat Ford in 2021 sales of electric cars.",
+        "Tesla beat GM in 2021 sales of electric cars.",
+        reader_b=7.0,
+    )
     # The differing words are values the question does not name: still a conflict.
     assert find_value_conflicts("Whom did Tesla beat in 2021?", asked, POLICY) != []
 
 
 def test_a_value_written_two_ways_is_one_value():
     # "Oct" is "October" and "19th" is "19": the copies disagree only in the year
-
-    scored = [
-        sentence("a", "Oct 19, 2021 ... The studio announced its console.", 0.7, reader=8.0),
-        sentence("b", "October 19, 2011 ... The studio announced its console.", 0.7, reader=7.5),
-    ]
-    [conflict] = find_value_conflicts("When was the console announced?", scored, POLICY)
+    dated = pair(
+        "Oct 19, 2021 ... The studio announced its console.",
+        "October 19, 2011 ... The studio announced its console.",
+    )
+    [conflict] = find_value_conflicts("When was the console announced?", dated, POLICY)
     assert [c.value for c in conflict.claims] == ["2021", "2011"]
-    same = [
-        sentence("a", "The console came out on Oct 19th, 2021 in Paris.", 0.7, reader=8.0),
-        sentence("b", "The console came out on October 19, 2021 in Paris.", 0.7, reader=7.5),
-    ]
+    same = pair(
+        "The console came out on Oct 19th, 2021 in Paris.",
+        "The console came out on October 19, 2021 in Paris.",
+    )
     assert find_value_conflicts("When did the console come out?", same, POLICY) == []
     # initials written with or without spaces, and a name that a snippet cuts short
-    cut = [
-        sentence("a", "The film director Garry Marshall and writer J. F. Lawton.", 0.7, reader=8.0),
-        sentence("b", "By the film director Garry Marshall and writer J.F.", 0.7, reader=7.5),
-    ]
+    cut = pair(
+        "The film director Garry Marshall and writer J. F. Lawton.",
+        "By the film director Garry Marshall and writer J.F.",
+    )
     assert find_value_conflicts("Who directed the film?", cut, POLICY) == []
