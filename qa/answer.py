@@ -465,8 +465,8 @@ class Answerer:
         """Why the answer is about something other than what was asked, or None: the question
         names something the documents never mention, the answer swaps a qualifier of the
         question for its opposite, does not state the event asked about ("won", "released"),
-        names only a former holder of the role asked about, or does not negate what a negated
-        question asks about."""
+        names only a former holder of the role asked about or its holder at another body, or
+        does not negate what a negated question asks about."""
         p = self.policy
         unknown = unknown_names(question, self._known) if p.require_known_names else []
         if unknown:

@@ -192,7 +192,7 @@ def test_abstains_when_the_answer_is_about_something_other_than_what_was_asked(
 
 
 # Sentences that each answer part of a question: a shortlist for the year, a winner of another
-# prize, a former holder of the role, a chair with no year.
+# prize, a former holder of the role, a holder of it at another body, a chair with no year.
 PARTS = {
     "prize.txt": "The shortlist for the 2021 Harwick Prize for fiction names Ana Ruiz, Tom Hale "
     "and Mira Sand. The judges will meet in Oslo to choose among the three novels.\n\n"
