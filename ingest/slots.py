@@ -15,12 +15,10 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
+from ingest.text import MONTH_ABBREVIATIONS, MONTHS
+
 _WORD = re.compile(r"[$€£]?\d[\d,.:/%-]*[^\W\d_]*|[^\W\d_][\w'’.-]*")
-_MONTH_WORDS = """january february march april may june july august september october november
-december jan feb mar apr jun jul aug sep sept oct nov dec"""
-_MONTHS = frozenset(_MONTH_WORDS.split())
-# One value however it is written: "Oct" is "October", "19th" is "19".
-_FULL_MONTHS = {m[:3]: m for m in _MONTH_WORDS.split()[:12]} | {"sept": "september"}
+_MONTHS = frozenset(MONTHS) | frozenset(MONTH_ABBREVIATIONS)
 _ORDINAL_DIGITS = re.compile(r"^(\d+)(st|nd|rd|th)$")
 # Words that may differ between two copies of a statement without changing what it claims.
 _FILLER_WORDS = """a an the of in on at to for and or by with from as is was are were be been has
@@ -45,8 +43,9 @@ class Token:
 
     @cached_property  # read many times per comparison; tokens themselves are cached
     def key(self) -> str:
+        """One value however it is written: "Oct" is "October", "19th" is "19"."""
         key = _ORDINAL_DIGITS.sub(r"\1", self.text.lower().strip(".,'’").replace("’", "'"))
-        return _FULL_MONTHS.get(key, key)
+        return MONTH_ABBREVIATIONS.get(key, key)
 
 
 @lru_cache(maxsize=4_096)

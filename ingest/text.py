@@ -11,8 +11,26 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+# The months, in calendar order, and how news writes them short ("Oct 19", "Sept. 8"). The one
+# list that sentence splitting, answer types ("a date") and value slots ("Oct" is "October") use.
+MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+MONTH_ABBREVIATIONS = {m[:3]: m for m in MONTHS if m != "may"} | {"sept": "september"}
+
 # Words that end with a period but rarely end a sentence.
-_ABBREVIATIONS = {
+_ABBREVIATIONS = set(MONTH_ABBREVIATIONS) | {
     "mr",
     "mrs",
     "ms",
@@ -27,18 +45,6 @@ _ABBREVIATIONS = {
     "i.e",
     "no",
     "fig",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
     "u.s",
     "u.k",
     "u.n",

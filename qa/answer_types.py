@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ingest.text import MONTH_ABBREVIATIONS, MONTHS
+
 YEAR = r"(?:1[5-9]\d\d|20\d\d)"  # a year as questions and news name them
 
 _NUMBER_Q = re.compile(
@@ -72,7 +74,6 @@ _PERCENT = re.compile(r"\d\s*(%|percent\b|per cent\b)", re.IGNORECASE)
 _SEPARATOR_WORDS = """
     a an after and as at before but by during for from if in on since that these this those
     when while with its his her their our it he she they we yet so the of
-    january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday
     general minister prime president chairman chief secretary spokesman editor
     best director actor actress coach captain
@@ -89,7 +90,7 @@ _ORGANISATION_WORDS = """
     award awards prize trophy medal cup championship championships tournament open games
     olympics festival club team film movie picture series season episode edition album
 """
-_SEPARATORS = set(_SEPARATOR_WORDS.split())
+_SEPARATORS = set(_SEPARATOR_WORDS.split()) | set(MONTHS)
 _ORGANISATIONS = set(_ORGANISATION_WORDS.split())
 # Organisations that act as a person does: they buy, win and host ("The Walt Disney Co.").
 _BODY_WORDS = """
@@ -105,10 +106,7 @@ _NUMBER_WORDS = (
     r"dozens?|hundreds?|thousands?|millions?|billions?|trillions?"
 )
 _HAS_NUMBER = re.compile(rf"\d|\b({_NUMBER_WORDS})\b", re.IGNORECASE)
-_MONTHS = (
-    r"january|february|march|april|may|june|july|august|september|october|november|"
-    r"december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
-)
+_MONTHS = "|".join((*MONTHS, *MONTH_ABBREVIATIONS))  # full names first: "march", not "mar"
 # Other answers to "when": days, seasons, times of day, recurring and relative times.
 _TIMES = (
     r"(mon|tues|wednes|thurs|fri|satur|sun)days?|weekdays?|weekends?|spring|summer|autumn|"
