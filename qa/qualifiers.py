@@ -214,7 +214,8 @@ _ASKS_PAST = re.compile(r"\b(former|previous|past|first|last|was|were)\b", re.IG
 _PAST_HOLDER = re.compile(
     r"\b(former|ex-|then-|previous|past|late|outgoing|one-time)\s*$", re.IGNORECASE
 )
-_CURRENT = re.compile(r"\b(current|incumbent|sitting|new)\b", re.IGNORECASE)
+# Calls a holder current. Case matters: "New" in "New York" and "New Zealand" names a place.
+_CURRENT = re.compile(r"\b([Cc]urrent|[Ii]ncumbent|sitting|new)\b")
 # Where a role is held: "president of CONCACAF", "CEO at Google Cloud", "UEFA president"; or
 # another role of that name: "Vice President", "deputy director". Before the role, only an
 # acronym names a body: "Swiss president" or "American president" may be the one asked about.

@@ -98,6 +98,11 @@ def test_a_former_holder_does_not_answer_who_holds_a_role():
     )
     # sentences that name no person do not count either way
     assert other_holder(q, ["The former president left.", "Anna Berg runs the office."]) is None
+    # "new" calls a holder current; "New" in a place's name does not
+    new = "Sepp Blatter, the former president, met the new president, Gianni Infantino."
+    assert other_holder(q, [new]) is None
+    in_place = "In New York, Sepp Blatter, the former president, spoke."
+    assert other_holder(q, [in_place]) == ("president", None)
 
 
 def test_the_holder_of_a_role_elsewhere_does_not_answer_who_holds_it_here():
