@@ -71,14 +71,16 @@ class AnswerPolicy:
     the qualifier checks (``require_polarity`` ...) caught most of those (0.466 at -2.0), -2.5
     took SQuAD answerable accuracy 0.848 -> 0.853 and answerable abstention 0.041 -> 0.035,
     for unanswerable abstention 0.466 -> 0.457; RGB and the seed set unchanged."""
-    reader_confident_logit: float = 3.0
-    """At or above this the reader overrules low ``abstain_threshold`` support (same fit)."""
+    reader_confident_logit: float = 2.0
+    """At or above this the reader overrules low ``abstain_threshold`` support. Re-fitted with
+    ``reader_support_slack`` (see there): 3.0 until the qualifier checks did most of the
+    abstaining."""
 
     # --- abstention
     abstain_threshold: float = 0.495
     """Answers whose best support is below this abstain (seed gold, ``eval.calibrate``). With
     the reader on, see ``reader_support_slack``."""
-    reader_support_slack: float = 0.045
+    reader_support_slack: float = 0.06
     """With the reader on, support may fall this far below ``abstain_threshold`` before the
     answer abstains (unless the reader is confident), because the reader and the qualifier
     checks also test the answer. External dev + seed gold at once, with the qualifier checks
@@ -88,7 +90,18 @@ class AnswerPolicy:
     "Argentina heads to its ... World Cup final · 2014" for the 2014 runner-up), seed
     abstention recall 1.0 / 1.0 / 1.0 / 0.941; RGB true and seed accuracy unchanged. Without
     the reader, 0.45 would cost the seed set abstention recall (1.0 -> 0.824), so it is not
-    lowered there."""
+    lowered there.
+
+    Re-fitted with ``reader_confident_logit`` once abstention rules 3 to 6 were in, on all five
+    sets at once, to widen the narrowest margin to a floor: SQuAD answerable accuracy was 168
+    of 197 against a floor of 167.5. (slack, confident logit) -> SQuAD answerable accuracy /
+    unanswerable abstention: (0.045, 3.0) 0.853 / 0.462; (0.045, 2.0) 0.858 / 0.453; (0.06,
+    2.0) 0.863 / 0.448; (0.075, 2.0) 0.863 / 0.443; (0.075, 2.5) 0.858 / 0.448; (0.075, 1.5)
+    0.868 / 0.439; (0.085, 3.0) 0.858 / 0.443; (0.095, 3.0) 0.863 / 0.434 with seed abstention
+    recall 0.941. Every other figure of RGB true, noise and conflict and the seed set is
+    unchanged at each point but the last. (0.06, 2.0) ships: two more answerable questions
+    answered for three unanswerable ones no longer abstaining (99 of 221 still do;
+    the floor is 0.30, 67)."""
     require_asked_years: bool = True
     """A year named in the question must be in one of the answer's candidate sentences
     (external dev: RGB noise abstentions 0.00 -> 0.10-0.14, for 0.04 of RGB's answerable
