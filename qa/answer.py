@@ -41,6 +41,7 @@ from qa.policy import AnswerPolicy
 from qa.qualifiers import (
     is_negated,
     other_holder,
+    speaks_of_other,
     states_negation,
     swapped_qualifier,
     unknown_names,
@@ -65,6 +66,10 @@ ABSTAIN_MESSAGE = "I could not find an answer to that in the documents."
 NOTHING_FOUND = "No passage found holds a sentence that could answer it."
 NO_SENTENCE_ANSWERS = "No sentence in the passages found answers the question."
 WEAK_SUPPORT = "The passages found are only loosely related to the question."
+NEVER_MENTIONED = "The documents never mention {}."
+# Reasons a second look cannot change: nothing on topic was found, or a name asked about is in
+# no document at all.
+_FINAL_REASONS = (NOTHING_FOUND, NO_SENTENCE_ANSWERS, WEAK_SUPPORT)
 _NUMBER = re.compile(r"\d")
 _YEAR = re.compile(rf"\b{YEAR}\b")
 
@@ -309,11 +314,15 @@ class Answerer:
                 return [*chosen, s]
         return chosen
 
-    def retrieve(self, question: str, top_k: int | None = None) -> Retrieval:
-        """First half of answering: embed the question and find the passages."""
+    def retrieve(
+        self, question: str, top_k: int | None = None, qvec: np.ndarray | None = None
+    ) -> Retrieval:
+        """First half of answering: embed the question (unless ``qvec`` is its vector) and find
+        the passages."""
         top_k = top_k or self.top_k
         t0 = time.perf_counter()
-        qvec = self.embedder.embed_queries([question])[0]
+        if qvec is None:
+            qvec = self.embedder.embed_queries([question])[0]
         hits = self.retriever.search(question, max(top_k, self.rerank_depth), query_vector=qvec)
         if self.rerank_depth and self.reader is not None and hits:
             logits = self.reader.score(question, [h.chunk.text for h in hits])
@@ -346,7 +355,23 @@ class Answerer:
         return Retrieval(question, top_k, qvec, hits, passages, _ms(t0, time.perf_counter()))
 
     def compose(self, r: Retrieval) -> Answer:
-        """Second half: choose answer sentences from the retrieved passages and cite them."""
+        """Second half: choose answer sentences from the retrieved passages and cite them. When
+        they are on topic but hold no whole answer (no person, not the year, not the event
+        asked about), a second look reads ``second_look_passages`` more passages; its answer
+        stands only if it passes every check, and its timings add to the first look's."""
+        answer = self._compose(r)
+        extra = self.policy.second_look_passages
+        if not answer.abstained or extra <= 0 or not _may_be_further(answer.abstain_reason):
+            return answer
+        wider = self._compose(self.retrieve(r.question, r.top_k + extra, qvec=r.qvec))
+        looked = answer if wider.abstained else wider
+        first, second = answer.timings_ms, wider.timings_ms
+        looked.timings_ms = {k: round(first[k] + second.get(k, 0.0), 2) for k in first}
+        looked.timings_ms["second_look"] = second["total"]
+        return looked
+
+    def _compose(self, r: Retrieval) -> Answer:
+        """One look: choose answer sentences from the retrieved passages and cite them."""
         t1 = time.perf_counter()
         scored = self.score_sentences(r.question, r.qvec, r.hits)
         t2 = time.perf_counter()
@@ -470,7 +495,7 @@ class Answerer:
         p = self.policy
         unknown = unknown_names(question, self._known) if p.require_known_names else []
         if unknown:
-            return f"The documents never mention {_listed(unknown)}."
+            return NEVER_MENTIONED.format(_listed(unknown))
         texts = [s.text for s in chosen]
         swapped = swapped_qualifier(question, texts) if p.require_same_qualifiers else None
         if swapped:
@@ -487,6 +512,10 @@ class Answerer:
             if elsewhere:
                 return f'The sentences that come closest name a {role} only as "{elsewhere}".'
             return f"The sentences that come closest name only a former {role}."
+        if p.require_exact_subject and chosen:
+            others = [speaks_of_other(question, t) for t in texts]
+            if all(others):
+                return f'The sentences that come closest speak of something else: "{others[0]}".'
         if not (p.require_polarity and is_negated(question)):
             return None
         read = texts + [self._in_context(s) for s in chosen]  # only for negated questions
@@ -623,6 +652,14 @@ class Answerer:
                 what = "values"
             text += f" Note: the sources disagree: {n_docs} documents give different {what}."
         return citations, text
+
+
+def _may_be_further(reason: str) -> bool:
+    """Whether an abstention's ``reason`` says the passages read were on topic but lacked part
+    of the answer, which more passages may hold."""
+    if reason in _FINAL_REASONS:
+        return False
+    return not reason.startswith(NEVER_MENTIONED.split("{", 1)[0])
 
 
 def _listed(items: list[str]) -> str:

@@ -17,7 +17,10 @@ important ...". Three checks a careful reader makes, for any topic:
   hosted, wants a sentence that says so in some form ("won", "victory", "champion"); a
   sentence naming the nominees, the announcement or the bid answers another question;
 - **current holders**: "Who is the president of FIFA?" is not answered by "the former
-  president", "the presidents of CONCACAF" or "Vice President".
+  president", "the presidents of CONCACAF" or "Vice President";
+- **the very thing asked**: a sentence that speaks of it only as a prospect ("contenders for
+  the title"), names it with a word put inside ("best supporting actor" for "Best Actor") or
+  swaps one of its qualifiers for the opposite speaks of something else.
 """
 
 from __future__ import annotations
@@ -65,6 +68,8 @@ _OPPOSITE_PAIRS = """
     buy/sell bought/sold buyer/seller positive/negative true/false correct/incorrect
     legal/illegal possible/impossible always/never all/none
     men/women man/woman male/female boys/girls boy/girl his/her husband/wife
+    actor/actress actors/actresses king/queen prince/princess father/mother son/daughter
+    brother/sister
     north/south east/west northern/southern eastern/western left/right
     public/private domestic/foreign national/international rich/poor cheap/expensive
     hot/cold warm/cool wet/dry open/closed opened/closed start/end began/ended beginning/end
@@ -259,3 +264,39 @@ def other_holder(question: str, answer: Iterable[str]) -> tuple[str, str | None]
         if not (own or others) or own > former or (own and _CURRENT.search(text)):
             return None
     return role, elsewhere
+
+
+# A prize, title or event still to be decided: "contenders for the title", "a shot at No. 1".
+_PROSPECT = re.compile(
+    r"\b(contenders?|in contention|in the running|a shot at|vying|favou?rites? to|tipped to|"
+    r"chances? (at|of) (winning|taking))\b",
+    re.IGNORECASE,
+)
+# Two capitalized words in a row: part of a name the question uses ("Best Actor").
+_NAME_PAIR = re.compile(r"(?=\b([A-Z][\w'’-]*)\s+([A-Z][\w'’-]*)\b)")
+
+
+def _widened(question: str, text: str) -> str | None:
+    """A name of the question that ``text`` only says with a word put inside it, as said
+    ("best supporting actor" where the question names "Best Actor"), or None. The question's
+    first word starts it, so it is not read as part of a name."""
+    body = question.split(None, 1)[1] if " " in question.strip() else ""
+    for m in _NAME_PAIR.finditer(body):
+        a, b = re.escape(m.group(1)), re.escape(m.group(2))
+        if re.search(rf"\b{a}\s+{b}\b", text, re.IGNORECASE):
+            continue
+        inside = re.search(rf"\b{a}\s+[\w'’-]+\s+{b}\b", text, re.IGNORECASE)
+        if inside:
+            return inside.group(0)
+    return None
+
+
+def speaks_of_other(question: str, text: str) -> str | None:
+    """What ``text`` (one sentence) says instead of the very thing the question asks about, in
+    its own words, or None: a prospect ("contenders"), a name with a word put inside it ("best
+    supporting actor" for "Best Actor"), or a qualifier's opposite ("actress" for "actor")."""
+    prospect = _PROSPECT.search(text)
+    if prospect and not _PROSPECT.search(question):
+        return prospect.group(0)
+    swapped = swapped_qualifier(question, [text])
+    return _widened(question, text) or (swapped[1] if swapped else None)

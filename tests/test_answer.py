@@ -132,13 +132,14 @@ def test_reader_reads_a_sentence_after_the_one_before_it(tmp_path, real_embedder
 def _each_check_abstains(
     engine: Engine, checks: dict[str, tuple[str, str]], answered: dict[str, str]
 ) -> None:
-    """Each question of ``checks`` (-> the policy check that catches it, the reason it gives)
-    is answered with that check off, since the other checks let it pass, and abstains with it
-    on; each question of ``answered`` (-> words its answer holds) is still answered."""
+    """Each question of ``checks`` (-> the policy checks that catch it, space-separated, the
+    reason it gives) is answered with those checks off, since the other checks let it pass,
+    and abstains with them on; each question of ``answered`` (-> words its answer holds) is
+    still answered."""
     answerer = engine.answerer()
     strict = answerer.policy
     for question, (check, reason) in checks.items():
-        answerer.policy = strict.with_(**{check: False})
+        answerer.policy = strict.with_(**dict.fromkeys(check.split(), False))
         assert not engine.answer(question).abstained, question
         answerer.policy = strict
         answer = engine.answer(question)
@@ -167,12 +168,13 @@ def test_abstains_when_the_answer_is_about_something_other_than_what_was_asked(
     question it does answer is still answered."""
     engine = _engine_over(tmp_path, real_embedder, LEAGUE)
     checks = {
+        # each sentence also speaks of the opposite, which require_exact_subject checks too
         "Who won the women's championship in 2019?": (
-            "require_same_qualifiers",
+            "require_same_qualifiers require_exact_subject",
             'The documents speak of "men" where the question asks about "women".',
         ),
         "Which club has won the Eastport Cup least often?": (
-            "require_same_qualifiers",
+            "require_same_qualifiers require_exact_subject",
             'The documents speak of "most" where the question asks about "least".',
         ),
         "Which team did not win the men's championship in 2019?": (
@@ -241,3 +243,29 @@ def test_abstains_when_no_one_sentence_answers_the_whole_question(tmp_path, real
         "In which city will the judges meet?": "Oslo",
     }
     _each_check_abstains(engine, checks, answered)
+
+
+def test_a_second_look_reads_further_before_abstaining(tmp_path, real_embedder):
+    """With one passage the answer abstains: the passage closest to the question names no
+    designer. A second look reads two more passages, finds the architect and answers, and its
+    timings add to the first look's. Turned off, the answer abstains."""
+    files = {
+        "design.txt": "The Harlow Bridge was designed to carry trains and cars across the "
+        "estuary. The design of the Harlow Bridge uses a steel arch with a concrete deck.\n",
+        "plans.txt": "Engineers praised the new crossing when it opened in 1995. Mira Sand, an "
+        "architect from Eastport, designed the Harlow Bridge.\n",
+    }
+    engine = _engine_over(tmp_path, real_embedder, files)
+    answerer = engine.answerer()
+    question = "Who designed the Harlow Bridge?"
+    answerer.policy = answerer.policy.with_(second_look_passages=0)
+    first = engine.answer(question, top_k=1)
+    assert first.abstained
+    assert first.abstain_reason == "The sentences that come closest name no person."
+    assert [p.doc_id for p in first.passages] == ["design"]
+    answerer.policy = answerer.policy.with_(second_look_passages=2)
+    answer = engine.answer(question, top_k=1)
+    assert not answer.abstained and "Mira Sand" in answer.answer
+    assert [p.doc_id for p in answer.passages] == ["design", "plans"]
+    timings = answer.timings_ms
+    assert timings["second_look"] > 0 and timings["total"] > timings["second_look"]

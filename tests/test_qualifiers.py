@@ -5,6 +5,7 @@ from qa.qualifiers import (
     asked_names,
     is_negated,
     other_holder,
+    speaks_of_other,
     states_event,
     states_negation,
     swapped_qualifier,
@@ -125,3 +126,22 @@ def test_the_holder_of_a_role_elsewhere_does_not_answer_who_holds_it_here():
     assert other_holder(q, ["Swiss president Anna Berg spoke."]) is None
     # another word that starts like the role is not the role
     assert other_holder(q, ["Former presidential candidate Anna Berg spoke."]) is None
+
+
+def test_a_sentence_that_speaks_of_something_other_than_the_very_thing_asked():
+    q = "Which actor won Best Actor at the 92nd Academy Awards?"
+    # a name with a word put inside it, and a qualifier swapped for its opposite
+    assert speaks_of_other(q, "The nominee won the best supporting actor Oscar.") == (
+        "best supporting actor"
+    )
+    assert speaks_of_other(q, "Anna Berg claimed the best actress win.") == "actress"
+    assert speaks_of_other(q, "Tom Hale won Best Actor at the 92nd Academy Awards.") is None
+    # a prospect is not the result, unless the question asks about prospects
+    ranking = "What was the year-end No. 1 ranking in 2019?"
+    assert speaks_of_other(ranking, "Two contenders each had a shot at the No. 1 ranking.") == (
+        "contenders"
+    )
+    assert speaks_of_other(ranking, "Tom Hale clinched the year-end No. 1 ranking.") is None
+    assert (
+        speaks_of_other("Who were the contenders for the title?", "The contenders were A.") is None
+    )
