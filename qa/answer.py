@@ -67,8 +67,8 @@ NOTHING_FOUND = "No passage found holds a sentence that could answer it."
 NO_SENTENCE_ANSWERS = "No sentence in the passages found answers the question."
 WEAK_SUPPORT = "The passages found are only loosely related to the question."
 NEVER_MENTIONED = "The documents never mention {}."
-# Reasons a second look cannot change: nothing on topic was found, or a name asked about is in
-# no document at all.
+# Reasons a second look cannot change: nothing on topic was found. (The other is a name that
+# no document holds, ``NEVER_MENTIONED``.)
 _FINAL_REASONS = (NOTHING_FOUND, NO_SENTENCE_ANSWERS, WEAK_SUPPORT)
 _NUMBER = re.compile(r"\d")
 _YEAR = re.compile(rf"\b{YEAR}\b")
@@ -490,8 +490,9 @@ class Answerer:
         """Why the answer is about something other than what was asked, or None: the question
         names something the documents never mention, the answer swaps a qualifier of the
         question for its opposite, does not state the event asked about ("won", "released"),
-        names only a former holder of the role asked about or its holder at another body, or
-        does not negate what a negated question asks about."""
+        names only a former holder of the role asked about or its holder at another body,
+        speaks in every sentence of something other than the very thing asked (a prospect, a
+        widened name, an opposite), or does not negate what a negated question asks about."""
         p = self.policy
         unknown = unknown_names(question, self._known) if p.require_known_names else []
         if unknown:

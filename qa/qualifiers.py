@@ -3,7 +3,7 @@
 A sentence that shares a question's words may still answer another question: "What is *not* an
 example of ...?" is not answered by the sentence giving the examples, "Who won the *women's*
 singles?" not by the men's final, "What is the *least* important ...?" not by "the most
-important ...". Three checks a careful reader makes, for any topic:
+important ...". Checks a careful reader makes, for any topic:
 
 - **polarity**: a negated question ("not", "never", "no longer") wants a negated statement
   ("not", "lack of", "without", or a question's word negated by a prefix: "unverified" for
@@ -279,7 +279,8 @@ _NAME_PAIR = re.compile(r"(?=\b([A-Z][\w'’-]*)\s+([A-Z][\w'’-]*)\b)")
 def _widened(question: str, text: str) -> str | None:
     """A name of the question that ``text`` only says with a word put inside it, as said
     ("best supporting actor" where the question names "Best Actor"), or None. The question's
-    first word starts it, so it is not read as part of a name."""
+    first word ("Which") is capitalized only because it starts the question, so it is left
+    out."""
     body = question.split(None, 1)[1] if " " in question.strip() else ""
     for m in _NAME_PAIR.finditer(body):
         a, b = re.escape(m.group(1)), re.escape(m.group(2))
