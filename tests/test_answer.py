@@ -269,3 +269,27 @@ def test_a_second_look_reads_further_before_abstaining(tmp_path, real_embedder):
     assert [p.doc_id for p in answer.passages] == ["design", "plans"]
     timings = answer.timings_ms
     assert timings["second_look"] > 0 and timings["total"] > timings["second_look"]
+
+
+def test_abstains_when_every_sentence_speaks_of_something_else(tmp_path, real_embedder):
+    """Contenders for a title are not its winner, and "best supporting actor" is not the Best
+    Actor award: with the check off the other checks let an answer through; with it on the
+    answer abstains and says what the sentences speak of instead."""
+    files = {
+        "open.txt": "Anna Berg and Tom Hale were the leading contenders for the 2019 Harbour Open "
+        "title, each with a shot at the year-end No. 1 ranking.\n",
+        "awards.txt": "At the 2020 Coast Film Awards, Mira Sand won the best supporting actor "
+        "prize for her role in Salt Roads.\n",
+    }
+    engine = _engine_over(tmp_path, real_embedder, files)
+    checks = {
+        "Who won the 2019 Harbour Open title?": (
+            "require_exact_subject",
+            'The sentences that come closest speak of something else: "contenders".',
+        ),
+        "Who won Best Actor at the 2020 Coast Film Awards?": (
+            "require_exact_subject",
+            'The sentences that come closest speak of something else: "best supporting actor".',
+        ),
+    }
+    _each_check_abstains(engine, checks, {})
