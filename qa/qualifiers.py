@@ -281,8 +281,8 @@ def _widened(question: str, text: str) -> str | None:
     ("best supporting actor" where the question names "Best Actor"), or None. The question's
     first word ("Which") is capitalized only because it starts the question, so it is left
     out."""
-    body = question.split(None, 1)[1] if " " in question.strip() else ""
-    for m in _NAME_PAIR.finditer(body):
+    words = question.split(None, 1)
+    for m in _NAME_PAIR.finditer(words[1] if len(words) > 1 else ""):
         a, b = re.escape(m.group(1)), re.escape(m.group(2))
         if re.search(rf"\b{a}\s+{b}\b", text, re.IGNORECASE):
             continue
@@ -299,5 +299,8 @@ def speaks_of_other(question: str, text: str) -> str | None:
     prospect = _PROSPECT.search(text)
     if prospect and not _PROSPECT.search(question):
         return prospect.group(0)
-    swapped = swapped_qualifier(question, [text])
-    return _widened(question, text) or (swapped[1] if swapped else None)
+    widened = _widened(question, text)
+    if widened:
+        return widened
+    swapped = swapped_qualifier(question, [text])  # only when nothing before it was found
+    return swapped[1] if swapped else None
