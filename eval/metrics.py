@@ -7,6 +7,8 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+from ingest.text import MONTH_ABBREVIATIONS, MONTHS
+
 Span = tuple[str, int, int]  # (doc_id, char_start, char_end)
 
 _QUOTES = str.maketrans(
@@ -24,10 +26,52 @@ def normalize(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+_MONTH_NUMBERS = {m: i for i, m in enumerate(MONTHS, 1)} | {
+    short: MONTHS.index(full) + 1 for short, full in MONTH_ABBREVIATIONS.items()
+}
+# A date written out: "June 19 2020", "Jun. 19, 2020", "19 June 2020" (normalized: lowercase).
+_WRITTEN_DATE = re.compile(
+    r"(?:(?P<m1>[a-z]+)\.? (?P<d1>\d{1,2}),? (?P<y1>\d{4})|(?P<d2>\d{1,2}) (?P<m2>[a-z]+)\.?,? "
+    r"(?P<y2>\d{4}))"
+)
+
+
+def _same_day(acceptable: str) -> re.Pattern[str] | None:
+    """For an acceptable answer that is a written-out date, a pattern for the same day in any
+    common form: written ("Jun. 19, 2020", "19th of June 2020") or in digits, month first or
+    day first, with or without leading zeros ("6/19/2020", "19.06.2020", "2020-06-19"); None
+    for any other answer."""
+    m = _WRITTEN_DATE.fullmatch(acceptable)
+    if not m:
+        return None
+    month = _MONTH_NUMBERS.get(m.group("m1") or m.group("m2") or "")
+    day, year = int(m.group("d1") or m.group("d2")), m.group("y1") or m.group("y2")
+    if month is None or not 1 <= day <= 31:
+        return None
+    names = "|".join(n for n, i in _MONTH_NUMBERS.items() if i == month)
+    mm, dd, nth = rf"0?{month}", rf"0?{day}", rf"0?{day}(?:st|nd|rd|th)?"
+    forms = [
+        rf"(?:{names})\.? {nth},? {year}",
+        rf"{nth} (?:of )?(?:{names})\.?,? {year}",
+        rf"{mm}/{dd}/{year}|{dd}/{mm}/{year}|{mm}\.{dd}\.{year}|{dd}\.{mm}\.{year}",
+        rf"{year}-{month:02d}-{day:02d}",
+    ]
+    return re.compile(rf"(?<![\w/.-])(?:{'|'.join(forms)})(?![\w/.-]?\d)")
+
+
 def contains_answer(answer: str, acceptable: Sequence[str]) -> bool:
-    """True if the normalized answer contains any normalized acceptable string."""
+    """True if the normalized answer contains any normalized acceptable string. A written-out
+    date is also found written another way ("Release: 6/19/2020" and "Jun. 19, 2020" hold
+    "June 19 2020"); in digits, days and months are read either way round."""
     norm = normalize(answer)
-    return any(normalize(a) in norm for a in acceptable)
+    for a in acceptable:
+        a = normalize(a)
+        if a in norm:
+            return True
+        same_day = _same_day(a)
+        if same_day and same_day.search(norm):
+            return True
+    return False
 
 
 def overlaps(a: Span, b: Span) -> bool:

@@ -17,6 +17,32 @@ def test_normalize_folds_case_quotes_spacing_and_numbers():
     assert not m.contains_answer("It is worth $50 million.", ["$500 million"])
 
 
+def test_a_written_date_is_found_written_another_way():
+    day = ["June 19 2020"]
+    for said in (
+        "Release: 6/19/2020;",
+        "on 19/06/2020",
+        "2020-06-19",
+        "Jun. 19, 2020",
+        "the 19th of June, 2020",
+        "19 Jun 2020",
+    ):
+        assert m.contains_answer(said, day), said
+    # another day, month or year, or digits that run on, are not the date
+    for said in (
+        "6/9/2020",
+        "16/19/2020",
+        "6/19/20201",
+        "June 1, 2020",
+        "July 19, 2020",
+        "June 19, 2021",
+    ):
+        assert not m.contains_answer(said, day), said
+    # digits read either way round: 5/1 may be the 5th of January
+    assert m.contains_answer("5/1/2020", ["January 5 2020"])
+    assert not m.contains_answer("Sept. 7", ["September 7 2018"])
+
+
 def test_recall_at_k():
     retrieved = [("d", 0, 9), ("d", 15, 30), ("x", 0, 100), ("e", 4, 8)]
     # top-1 touches nothing (0-9 ends before 10); top-2 overlaps d:10-20; top-4 also e:0-5.
