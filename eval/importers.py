@@ -96,30 +96,30 @@ def rgb(path: Path, setting: str) -> GoldSet:
     ``true``: positive + negative snippets, the answer must hold the true answer and raise no
     conflict. ``conflict``: positive + positive_wrong + negative, the response must flag the
     disagreement and show both answers. ``noise``: negative snippets only, the answer must
-    abstain; questions whose negatives happen to hold the answer are left out.
+    abstain; questions whose answer the noise happens to hold are left out (their snippets
+    stay, as noise for the others). All questions share one corpus, so that is any question's
+    negatives, not only the question's own.
     """
     if setting not in RGB_SETTINGS:
         raise ValueError(f"unknown RGB setting {setting!r}: use one of {', '.join(RGB_SETTINGS)}")
     documents: dict[str, str] = {}
     questions: list[GoldQuestion] = []
-    for line in path.read_text(encoding="utf-8").split("\n"):
-        if not line.strip():
-            continue
-        item = json.loads(line)
+    items = [
+        json.loads(line) for line in path.read_text(encoding="utf-8").split("\n") if line.strip()
+    ]
+    noise = [s for item in items for s in item["negative"]] if setting == "noise" else []
+    for item in items:
         qid = f"rgb{int(item['id']):03d}"
         answers = _flat(item["answer"])
         false = _flat(item.get("fakeanswer") or [])
         groups = {"noise": ["negative"], "true": ["positive", "negative"]}.get(
             setting, ["positive", "positive_wrong", "negative"]
         )
-        if setting == "noise" and any(contains_answer(s, answers) for s in item["negative"]):
-            continue
-        names: dict[str, list[str]] = {}
         for group in groups:
             for i, snippet in enumerate(item.get(group, [])):
-                name = f"{qid}-{group.replace('_', '-')}-{i}"
-                documents[f"{name}.txt"] = snippet.strip()
-                names.setdefault(group, []).append(name)
+                documents[f"{qid}-{group.replace('_', '-')}-{i}.txt"] = snippet.strip()
+        if any(contains_answer(s, answers) for s in noise):
+            continue  # its snippets stay: they are noise for the other questions
         kind = {"noise": "unanswerable", "true": "fact", "conflict": "conflict"}[setting]
         questions.append(
             GoldQuestion(

@@ -53,12 +53,12 @@ def test_squad2_import_makes_one_document_per_article(tmp_path):
     assert (b.type, b.answers) == ("unanswerable", [])
 
 
-def _rgb_line(i, negatives):
+def _rgb_line(i, negatives, query="Where was the fair held?", answer="Springfield"):
     return json.dumps(
         {
             "id": i,
-            "query": "Where was the fair held?",
-            "answer": [["Springfield", "Springfield, IL"]],
+            "query": query,
+            "answer": [[answer, f"{answer}, IL"]],
             "fakeanswer": "Shelbyville",
             "positive": ["The fair was held in Springfield."],
             "positive_wrong": ["The fair was held in Shelbyville."],
@@ -84,10 +84,23 @@ def test_rgb_import_settings(tmp_path):
     assert conflict.questions[0].type == "conflict"
     assert conflict.questions[0].false_answers == ["Shelbyville"]
     assert "rgb000-positive-wrong-0.txt" in conflict.documents
+
+
+def test_rgb_noise_leaves_out_questions_whose_answer_the_shared_noise_holds(tmp_path):
+    # All questions share one corpus. The first question's answer is in the third one's
+    # noise, the second's in its own; the third's is nowhere.
+    source = tmp_path / "rgb.jsonl"
+    lines = [
+        _rgb_line(0, ["Fairs draw crowds."]),
+        _rgb_line(2, ["Rockford hosts the games."], "Where are the games?", "Rockford"),
+        _rgb_line(4, ["Springfield is a city."], "Where was the parade?", "Dover"),
+    ]
+    source.write_text("\n".join(lines) + "\n")
     noise = rgb(source, "noise")
-    # The second question's noise happens to hold the answer: it is left out.
-    assert [q.id for q in noise.questions] == ["rgb000"]
-    assert all("positive" not in name for name in noise.documents)
+    assert [q.id for q in noise.questions] == ["rgb004"]
+    assert noise.questions[0].answers == []
+    # the snippets of the questions left out stay, as noise for the others
+    assert sorted(noise.documents) == [f"rgb00{i}-negative-0.txt" for i in (0, 2, 4)]
 
 
 def _record(q, answer, conflicts=()):
