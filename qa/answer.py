@@ -39,9 +39,11 @@ from qa.conflicts import (
 )
 from qa.policy import AnswerPolicy
 from qa.qualifiers import (
+    asked_event,
     is_negated,
     other_holder,
     speaks_of_other,
+    states_event,
     states_negation,
     swapped_qualifier,
     unknown_names,
@@ -513,16 +515,32 @@ class Answerer:
             if elsewhere:
                 return f'The sentences that come closest name a {role} only as "{elsewhere}".'
             return f"The sentences that come closest name only a former {role}."
-        if p.require_exact_subject and chosen:
-            others = [speaks_of_other(question, t) for t in texts]
-            if all(others):
-                return f'The sentences that come closest speak of something else: "{others[0]}".'
+        other = self._speaks_of_other(question, chosen) if p.require_exact_subject else None
+        if other:
+            return f'The sentences that come closest speak of something else: "{other}".'
         if not (p.require_polarity and is_negated(question)):
             return None
         read = texts + [self._in_context(s) for s in chosen]  # only for negated questions
         if any(states_negation(t, question) for t in read):
             return None
         return "The question asks what is not so; the passages that come closest only say what is."
+
+    def _speaks_of_other(self, question: str, chosen: list[ScoredSentence]) -> str | None:
+        """What the answer speaks of instead of the very thing asked (``speaks_of_other``), when
+        it does in some sentence and every other sentence is idle: it holds nothing of the kind
+        the question asks for (a person for who), or does not state the event asked about in
+        its context ("won"). None otherwise."""
+        others = [speaks_of_other(question, s.text) for s in chosen]
+        if not any(others):
+            return None
+        kind, event = answer_type(question), asked_event(question)
+        for other, s in zip(others, chosen, strict=True):
+            idle = (kind is not None and not matches(kind, s.candidate.text, question)) or (
+                event is not None and not states_event(event, self._in_context(s))
+            )
+            if not (other or idle):
+                return None
+        return next(o for o in others if o)
 
     def _known(self, name: str) -> bool:
         """Whether every term of ``name`` is in the documents."""

@@ -80,13 +80,13 @@ _SEPARATOR_WORDS = """
 """
 # A part of the run holding one of these names an organisation, publication, place, prize,
 # event or work, not a person ("Global Research Institute", "United States", "Walter Camp
-# Award", "Masters Tournament", "Best Picture").
+# Award", "Masters Tournament", "Best Picture", "Las Vegas").
 _ORGANISATION_WORDS = """
     agency association bank board bureau co commission company corporation council department
     foundation group inc institute league ltd metals ministry office organization organisation
     party survey university works daily mail news post press times herald tribune
     east west north south sea ocean road belt corridor initiative province republic state
-    states kingdom union house
+    states kingdom union house las los san santa fort port mount
     award awards prize trophy medal cup championship championships tournament open games
     olympics festival club team film movie picture series season episode edition album
 """
@@ -202,7 +202,10 @@ def _has_person(phrase: str, bodies: bool = False) -> bool:
 
 # A capitalized run names a place unless it names a body, prize, event or work ("Summer
 # Olympics", "Walt Disney Co.") or is a word that starts sentences ("No fewer than ...").
-_PLACE_WORDS = "east west north south sea ocean province republic state states kingdom union"
+_PLACE_WORDS = """
+    east west north south sea ocean province republic state states kingdom union
+    las los san santa fort port mount
+"""
 _NOT_PLACES = _ORGANISATIONS - set(_PLACE_WORDS.split())
 _STARTERS = "no yes not there here what which who how why where"
 _NOT_NAMES = _SEPARATORS | set(_STARTERS.split())

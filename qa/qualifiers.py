@@ -19,8 +19,11 @@ important ...". Checks a careful reader makes, for any topic:
 - **current holders**: "Who is the president of FIFA?" is not answered by "the former
   president", "the presidents of CONCACAF" or "Vice President";
 - **the very thing asked**: a sentence that speaks of it only as a prospect ("contenders for
-  the title"), names it with a word put inside ("best supporting actor" for "Best Actor") or
-  swaps one of its qualifiers for the opposite speaks of something else.
+  the title"), names it with a word put inside ("best supporting actor" for "Best Actor"),
+  with another first word or as the start of a longer name ("NBA Draft Combine"), speaks of
+  a part of it ("stage 13 of"), another edition ("the 2022 US Open" for 2021), a record ("the
+  most wins" for who won), a role without saying whose ("its lead actress"), or swaps one of
+  its qualifiers for the opposite speaks of something else.
 """
 
 from __future__ import annotations
@@ -274,6 +277,63 @@ _PROSPECT = re.compile(
 )
 # Two capitalized words in a row: part of a name the question uses ("Best Actor").
 _NAME_PAIR = re.compile(r"(?=\b([A-Z][\w'’-]*)\s+([A-Z][\w'’-]*)\b)")
+# A name the question uses: capitalized words, with small words inside ("Tour de France",
+# "Teacher of the Year") and a number after ("Pixel 6"; not a date's day: "May 5, 2021").
+_TITLE = re.compile(
+    r"[A-Z][\w'’.-]*(?:\s+(?:(?:de|of|the|in|for|and|du|la)\s+)*[A-Z][\w'’.-]*"
+    r"|\s+\d+\b(?!\s*[,.]?\s*\d))*"
+)
+_ARTICLES = ("The", "A", "An")
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+# A part of a whole: a stage of a race, a round of a tournament, an episode of a series, a
+# trailer of a film. "The final" is not here: it decides the whole.
+_PART = (
+    r"(?:stage|leg|round|heat|lap|episode|chapter|quarter|half|semi-?final|quarter-?final|"
+    r"qualifier|qualifying|game|match|trailer|teaser|soundtrack|demo|beta|combine)s?"
+)
+_PART_ASKED = re.compile(rf"\b{_PART}\b", re.IGNORECASE)
+# A record over many editions stands for no one edition's result ("the most wins").
+_RECORD = re.compile(
+    r"\b(most|record|all-time|career)\s+(?:\w+\s+){0,2}"
+    r"(wins|titles|victories|championships|trophies)\b",
+    re.IGNORECASE,
+)
+_WON = _EVENT_CHECKS["won"][1]
+# Words after a name that still name the same thing: a company's legal form, the deciding
+# match of an event ("World Cup Final"), or its formal name ("Wimbledon Championships").
+_SAME_THING_WORDS = """
+    inc corp corporation co company ltd llc group holdings plc
+    final finals tournament championship championships
+"""
+_SAME_THING = set(_SAME_THING_WORDS.split())
+_ROMAN = re.compile(r"[IVXLC]+")
+# "Who is the lead actress in La La Land?": the role, and whose it is.
+_ROLE_OF = re.compile(
+    r"^\s*who\s+(?:is|was|are|were)\s+(?:the\s+)?((?:[a-z]+\s+){0,2}?[a-z]+)\s+"
+    r"(?:of|in|for|at|on)\s+(.+?)\s*\??\s*$",
+    re.IGNORECASE,
+)
+
+
+def _titles(question: str) -> list[str]:
+    """The names the question uses ("Tour de France", "U.S. Open", "NBA Draft"), less its first
+    word, which is capitalized only because it starts the question, and a leading article."""
+    words = question.split(None, 1)
+    out = []
+    for m in _TITLE.finditer(words[1] if len(words) > 1 else ""):
+        title = re.sub(r"['’]s$", "", m.group(0).rstrip(".,?'’")).split()
+        if title and title[0] in _ARTICLES:
+            title = title[1:]
+        if title:
+            out.append(" ".join(title))
+    return out
+
+
+def _as_written(title: str) -> str:
+    """A pattern for ``title`` as a text may write it: dots optional ("US Open" for "U.S.
+    Open"), any spacing."""
+    words = (re.escape(w).replace(r"\.", r"\.?") for w in title.split())
+    return r"\b" + r"\s+".join(words) + r"(?!\w)"
 
 
 def _widened(question: str, text: str) -> str | None:
@@ -292,15 +352,140 @@ def _widened(question: str, text: str) -> str | None:
     return None
 
 
+def _part_of(question: str, text: str) -> str | None:
+    """A name of the question that ``text`` speaks of only through a part of it ("stage 13 of
+    the Tour de France" for who won the Tour), as said; None when the question itself asks
+    about a part."""
+    if _PART_ASKED.search(question):
+        return None
+    for title in _titles(question):
+        said = _as_written(title)
+        mentions = len(re.findall(said, text, re.IGNORECASE))
+        parts = list(
+            re.finditer(
+                rf"\b{_PART}(?:\s+(?:\d+|one|two|three|\w+th))?\s+(?:of|at|in)\s+(?:the\s+)?"
+                rf"(?:\d{{4}}\s+)?{said}",
+                text,
+                re.IGNORECASE,
+            )
+        )
+        if mentions and len(parts) >= mentions:
+            return parts[0].group(0)
+    return None
+
+
+def _other_edition(question: str, text: str) -> str | None:
+    """A name of the question that ``text`` gives only another year than the question's ("2022
+    US Open" for the U.S. Open in 2021), as said; None when the question names no year or the
+    text also gives the name the year asked."""
+    asked = set(_YEAR.findall(question))
+    if not asked:
+        return None
+    for title in _titles(question):
+        said = _as_written(_YEAR.sub("", title).strip())
+        bound = list(
+            re.finditer(
+                rf"\b(\d{{4}})\s+{said}|{said}\s+(?:(?:in|of)\s+)?(\d{{4}})\b",
+                text,
+                re.IGNORECASE,
+            )
+        )
+        years = {m.group(1) or m.group(2) for m in bound}
+        if years and not years & asked:
+            return bound[0].group(0)
+    return None
+
+
+def _record(question: str, text: str) -> str | None:
+    """For "Who won ...?", a text that speaks of winning only as a record ("the player with the
+    most wins"), which no one edition's result is; the record as said, or None."""
+    if asked_event(question) != "won" or _RECORD.search(question):
+        return None
+    record = _RECORD.search(text)
+    if record and not _WON.search(_RECORD.sub(" ", text)):
+        return record.group(0)
+    return None
+
+
+def _renamed(question: str, text: str) -> str | None:
+    """A name of the question, of three words or more, that ``text`` says only with another
+    first word ("State Teacher of the Year" for "National Teacher of the Year"), as said."""
+    asked = _words(question)
+    for title in _titles(question):
+        first, *rest = title.split()
+        if len(rest) < 2 or re.search(_as_written(title), text, re.IGNORECASE):
+            continue
+        for m in re.finditer(rf"\b([A-Z][\w'’-]*)\s+{_as_written(' '.join(rest))}", text):
+            if m.group(1).lower() not in asked and not _YEAR.match(m.group(1)):
+                return m.group(0)
+    return None
+
+
+def _headline(text: str) -> bool:
+    """Whether ``text`` is written in title case: every word but the small ones ("of", "to")
+    is capitalized."""
+    words = re.findall(r"[A-Za-z][\w'’-]{3,}", text)
+    return len(words) >= 3 and all(w[0].isupper() for w in words)
+
+
+def _extended(question: str, text: str) -> str | None:
+    """A name of the question, of two words or more, that ``text`` says only as the start of a
+    longer name ("NBA Draft Combine" for the NBA Draft), as said. A company's legal form or an
+    event's final ("World Cup Final") names the same thing; a title-case headline says
+    nothing, since all its words are capitalized."""
+    if _headline(text):
+        return None
+    asked = _words(question)
+    for title in _titles(question):
+        if len(title.split()) < 2:
+            continue
+        mentions = list(re.finditer(_as_written(title), text, re.IGNORECASE))
+        longer = []
+        for m in mentions:
+            after = re.match(r"\s+([A-Z][a-z][\w'’-]*)", text[m.end() :])
+            word = after.group(1) if after else ""
+            if word and word.lower() not in asked | _SAME_THING and not _ROMAN.fullmatch(word):
+                longer.append(text[m.start() : m.end() + after.end()])  # type: ignore[union-attr]
+        if mentions and len(longer) == len(mentions):
+            return longer[0]
+    return None
+
+
+def _whose(question: str, text: str) -> str | None:
+    """For "Who is the <role> of X?", a text that gives the role only as "its" or "their"
+    role, not naming X ("its lead actress" for the lead actress in La La Land), as said: whose
+    role it is, the text does not say."""
+    m = _ROLE_OF.search(question)
+    if not m:
+        return None
+    role = re.escape(m.group(1).split()[-1])
+    subject = re.sub(r"^(the|a|an)\s+", "", m.group(2).strip(" \"'“”?"), flags=re.IGNORECASE)
+    said = re.search(rf"\b(its|their)\s+(?:[\w-]+\s+)?{role}s?\b", text, re.IGNORECASE)
+    if said and subject.lower() not in text.lower():
+        return said.group(0)
+    return None
+
+
 def speaks_of_other(question: str, text: str) -> str | None:
     """What ``text`` (one sentence) says instead of the very thing the question asks about, in
-    its own words, or None: a prospect ("contenders"), a name with a word put inside it ("best
-    supporting actor" for "Best Actor"), or a qualifier's opposite ("actress" for "actor")."""
+    its own words, or None:
+
+    - a prospect ("contenders");
+    - a name with a word put inside it ("best supporting actor" for "Best Actor"), with
+      another first word ("State Teacher of the Year" for "National Teacher of the Year") or
+      as the start of a longer name ("NBA Draft Combine" for the NBA Draft);
+    - a part of it ("stage 13 of the Tour de France");
+    - another edition of it ("2022 US Open" for the U.S. Open in 2021);
+    - a record where the question asks who won ("the most wins");
+    - a role whose holder the text does not say ("its lead actress");
+    - a qualifier's opposite ("actress" for "actor").
+    """
     prospect = _PROSPECT.search(text)
     if prospect and not _PROSPECT.search(question):
         return prospect.group(0)
-    widened = _widened(question, text)
-    if widened:
-        return widened
+    for check in (_widened, _renamed, _extended, _part_of, _other_edition, _record, _whose):
+        other = check(question, text)
+        if other:
+            return other
     swapped = swapped_qualifier(question, [text])  # only when nothing before it was found
     return swapped[1] if swapped else None

@@ -8,7 +8,7 @@ from quarry.settings import Settings
 def _engine_over(tmp_path, real_embedder, files: dict[str, str]) -> Engine:
     """An engine over an index of ``files`` (name -> text), built with the real model."""
     folder = tmp_path / "docs"
-    folder.mkdir()
+    folder.mkdir(parents=True)
     for name, text in files.items():
         (folder / name).write_text(text)
     settings = Settings(data_dir=tmp_path / "data")
@@ -293,3 +293,42 @@ def test_abstains_when_every_sentence_speaks_of_something_else(tmp_path, real_em
         ),
     }
     _each_check_abstains(engine, checks, {})
+
+
+def test_abstains_when_the_sentences_speak_of_a_part_or_a_longer_name(tmp_path, real_embedder):
+    """A stage of a race is not the race, and a draft's combine is not the draft: with the
+    check off the other checks let an answer through; with it on the answer abstains and says
+    what the sentences speak of instead. A sentence beside them that names no one, or states
+    no win, does not answer either."""
+    files = {
+        "tour.txt": "Ivo Lind won stage 13 of the 2021 Coastal Tour after a long breakaway. "
+        "The 2021 race drew record crowds to the harbour towns.\n",
+        "draft.txt": "The 2021 Harbour League Draft Combine took place on June 21 in Chicago.\n",
+    }
+    engine = _engine_over(tmp_path, real_embedder, files)
+    checks = {
+        "Who won the 2021 Coastal Tour?": (
+            "require_exact_subject",
+            'The sentences that come closest speak of something else: "stage 13 of the 2021 '
+            'Coastal Tour".',
+        ),
+        "When was the 2021 Harbour League Draft?": (
+            "require_exact_subject",
+            'The sentences that come closest speak of something else: "Harbour League Draft '
+            'Combine".',
+        ),
+    }
+    _each_check_abstains(engine, checks, {"Who won stage 13 of the 2021 Coastal Tour?": "Ivo Lind"})
+    # Beside a sentence that speaks of a part, one that names no one and states no win does not
+    # answer; one that names the winner does.
+    question = "Who won the 2021 Coastal Tour?"
+    files["final.txt"] = "Mara Holt won the 2021 Coastal Tour by two minutes.\n"
+    engine = _engine_over(tmp_path / "with-winner", real_embedder, files)
+    answerer = engine.answerer()
+    r = answerer.retrieve(question)
+    by_text = {s.text: s for s in answerer.score_sentences(question, r.qvec, r.hits)}
+    stage = by_text["Ivo Lind won stage 13 of the 2021 Coastal Tour after a long breakaway."]
+    idle = by_text["The 2021 race drew record crowds to the harbour towns."]
+    winner = by_text["Mara Holt won the 2021 Coastal Tour by two minutes."]
+    assert answerer._speaks_of_other(question, [stage, idle]) == "stage 13 of the 2021 Coastal Tour"
+    assert answerer._speaks_of_other(question, [stage, winner]) is None

@@ -145,3 +145,66 @@ def test_a_sentence_that_speaks_of_something_other_than_the_very_thing_asked():
     assert (
         speaks_of_other("Who were the contenders for the title?", "The contenders were A.") is None
     )
+
+
+def test_a_part_another_edition_or_a_longer_name_is_not_the_thing_asked():
+    tour = "Who won the 2021 Tour de France?"
+    # a part of the whole
+    assert speaks_of_other(tour, "Ivo Lind won stage 13 of the Tour de France.") == (
+        "stage 13 of the Tour de France"
+    )
+    assert speaks_of_other(tour, "Ivo Lind won the final stage of the 2021 Tour de France.") == (
+        "stage of the 2021 Tour de France"
+    )
+    assert speaks_of_other(tour, "Ivo Lind won the 2021 Tour de France.") is None
+    # unless the question asks about a part
+    assert (
+        speaks_of_other(
+            "Who won stage 13 of the Tour de France?",
+            "Ivo Lind won stage 13 of the Tour de France.",
+        )
+        is None
+    )
+    # another edition: the name bound to another year, dots in the name optional
+    us_open = "Who won the women's singles U.S. Open in 2021?"
+    assert speaks_of_other(us_open, "Anna Berg was seeded first at the 2022 US Open.") == (
+        "2022 US Open"
+    )
+    assert speaks_of_other(us_open, "Anna Berg won the 2021 US Open women's singles.") is None
+    assert speaks_of_other(us_open, "The 2019 US Open champion won the 2021 US Open.") is None
+    # a longer name; a legal form, a final or a headline's capitals are the same thing
+    draft = "What is the date of the 2021 NBA Draft?"
+    assert speaks_of_other(draft, "The 2021 NBA Draft Combine runs June 21-27.") == (
+        "NBA Draft Combine"
+    )
+    assert speaks_of_other(draft, "The 2021 NBA Draft is on July 29.") is None
+    assert speaks_of_other(draft, "Fans Count Down As 2021 NBA Draft Nears July Date") is None
+    cup = "Who was the runner-up of the 2014 World Cup?"
+    assert speaks_of_other(cup, "Argentina lost the 2014 World Cup Final to Germany.") is None
+    # another first word of a longer name
+    teacher = "Who was named the 2021 National Teacher of the Year?"
+    assert speaks_of_other(teacher, "Lori Kwee was named 2021 State Teacher of the Year.") == (
+        "State Teacher of the Year"
+    )
+    assert (
+        speaks_of_other(teacher, "Juliana Urtubey is the 2021 National Teacher of the Year.")
+        is None
+    )
+
+
+def test_a_record_or_a_role_of_someone_unnamed_does_not_answer():
+    won = "Who won the women's singles at Wimbledon in 2021?"
+    assert speaks_of_other(won, "As of 2021, the player with the most wins was Ana Lind.") == (
+        "most wins"
+    )
+    assert speaks_of_other(won, "Ana Lind, with the most wins, won again in 2021.") is None
+    assert (
+        speaks_of_other("Who holds the record for the most wins?", "Ana Lind has the most wins.")
+        is None
+    )
+    # "its lead actress": whose, the sentence does not say
+    lead = "Who is the lead actress in La La Land?"
+    assert speaks_of_other(lead, "Its lead actress Mira Sand played the heroine.") == (
+        "Its lead actress"
+    )
+    assert speaks_of_other(lead, "In La La Land, its lead actress Mira Sand sings.") is None
