@@ -375,24 +375,21 @@ def _part_of(question: str, text: str) -> str | None:
 
 
 def _other_edition(question: str, text: str) -> str | None:
-    """A name of the question that ``text`` gives only another year than the question's ("2022
-    US Open" for the U.S. Open in 2021), as said; None when the question names no year or the
-    text also gives the name the year asked."""
+    """A name of the question that ``text`` gives another year than the question's ("2022 US
+    Open" for the U.S. Open in 2021), as said; None when the question names no year or the
+    text holds the year asked anywhere ("who won the 2020 Tour, won it again in 2021")."""
     asked = set(_YEAR.findall(question))
-    if not asked:
+    if not asked or asked & set(_YEAR.findall(text)):
         return None
+    year = _YEAR.pattern
     for title in _titles(question):
-        said = _as_written(_YEAR.sub("", title).strip())
-        bound = list(
-            re.finditer(
-                rf"\b(\d{{4}})\s+{said}|{said}\s+(?:(?:in|of)\s+)?(\d{{4}})\b",
-                text,
-                re.IGNORECASE,
-            )
-        )
-        years = {m.group(1) or m.group(2) for m in bound}
-        if years and not years & asked:
-            return bound[0].group(0)
+        name = _YEAR.sub("", title).strip()
+        if not name:
+            continue
+        said = _as_written(name)
+        bound = re.search(rf"{year}\s+{said}|{said}\s+(?:(?:in|of)\s+)?{year}", text, re.I)
+        if bound:
+            return bound.group(0)
     return None
 
 
@@ -413,7 +410,9 @@ def _renamed(question: str, text: str) -> str | None:
     asked = _words(question)
     for title in _titles(question):
         first, *rest = title.split()
-        if len(rest) < 2 or re.search(_as_written(title), text, re.IGNORECASE):
+        if len(rest) < 2 or not rest[0][0].isupper():  # "CEO of Tesla": a role, not a name
+            continue
+        if re.search(_as_written(title), text, re.IGNORECASE):
             continue
         for m in re.finditer(rf"\b([A-Z][\w'’-]*)\s+{_as_written(' '.join(rest))}", text):
             if m.group(1).lower() not in asked and not _YEAR.match(m.group(1)):

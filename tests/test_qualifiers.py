@@ -172,6 +172,7 @@ def test_a_part_another_edition_or_a_longer_name_is_not_the_thing_asked():
     )
     assert speaks_of_other(us_open, "Anna Berg won the 2021 US Open women's singles.") is None
     assert speaks_of_other(us_open, "The 2019 US Open champion won the 2021 US Open.") is None
+    assert speaks_of_other(tour, "Ivo Lind, who won the 2020 Tour de France, won in 2021.") is None
     # a longer name; a legal form, a final or a headline's capitals are the same thing
     draft = "What is the date of the 2021 NBA Draft?"
     assert speaks_of_other(draft, "The 2021 NBA Draft Combine runs June 21-27.") == (
@@ -190,6 +191,9 @@ def test_a_part_another_edition_or_a_longer_name_is_not_the_thing_asked():
         speaks_of_other(teacher, "Juliana Urtubey is the 2021 National Teacher of the Year.")
         is None
     )
+    # a role and its body ("CEO of Tesla Motors") is not a name another first word changes
+    ceo = "Who is the CEO of Tesla Motors?"
+    assert speaks_of_other(ceo, "Ana Lind is Chief Executive of Tesla Motors.") is None
 
 
 def test_a_record_or_a_role_of_someone_unnamed_does_not_answer():
