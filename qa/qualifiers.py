@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from qa.answer_types import matches
+from qa.answer_types import YEAR, matches
 
 # Negation. A question is negated by an explicit negator; a statement may also say it with
 # "lack of", "without", "failed to", "except" and the like. "whether or not", "may or may not",
@@ -284,7 +284,7 @@ _TITLE = re.compile(
     r"|\s+\d+\b(?!\s*[,.]?\s*\d))*"
 )
 _ARTICLES = ("The", "A", "An")
-_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_YEAR = re.compile(rf"\b({YEAR})\b")
 # A part of a whole: a stage of a race, a round of a tournament, an episode of a series, a
 # trailer of a film. "The final" is not here: it decides the whole.
 _PART = (
@@ -306,7 +306,8 @@ _SAME_THING_WORDS = """
     final finals tournament championship championships
 """
 _SAME_THING = set(_SAME_THING_WORDS.split())
-_ROMAN = re.compile(r"[IVXLC]+")
+# A capitalized word right after a name, not a Roman numeral ("Super Bowl LV" is one edition).
+_NEXT_NAME_WORD = re.compile(r"\s+(?![IVXLC]+\b)([A-Z][a-z][\w'’-]*)")
 # "Who is the lead actress in La La Land?": the role, and whose it is.
 _ROLE_OF = re.compile(
     r"^\s*who\s+(?:is|was|are|were)\s+(?:the\s+)?((?:[a-z]+\s+){0,2}?[a-z]+)\s+"
@@ -387,7 +388,7 @@ def _other_edition(question: str, text: str) -> str | None:
         if not name:
             continue
         said = _as_written(name)
-        bound = re.search(rf"{year}\s+{said}|{said}\s+(?:(?:in|of)\s+)?{year}", text, re.I)
+        bound = re.search(rf"{year}\s+{said}|{said}\s+(?:(?:in|of)\s+)?{year}", text, re.IGNORECASE)
         if bound:
             return bound.group(0)
     return None
@@ -409,7 +410,7 @@ def _renamed(question: str, text: str) -> str | None:
     first word ("State Teacher of the Year" for "National Teacher of the Year"), as said."""
     asked = _words(question)
     for title in _titles(question):
-        first, *rest = title.split()
+        rest = title.split()[1:]
         if len(rest) < 2 or not rest[0][0].isupper():  # "CEO of Tesla": a role, not a name
             continue
         if re.search(_as_written(title), text, re.IGNORECASE):
@@ -441,10 +442,9 @@ def _extended(question: str, text: str) -> str | None:
         mentions = list(re.finditer(_as_written(title), text, re.IGNORECASE))
         longer = []
         for m in mentions:
-            after = re.match(r"\s+([A-Z][a-z][\w'’-]*)", text[m.end() :])
-            word = after.group(1) if after else ""
-            if word and word.lower() not in asked | _SAME_THING and not _ROMAN.fullmatch(word):
-                longer.append(text[m.start() : m.end() + after.end()])  # type: ignore[union-attr]
+            after = _NEXT_NAME_WORD.match(text, m.end())
+            if after and after.group(1).lower() not in asked | _SAME_THING:
+                longer.append(text[m.start() : after.end()])
         if mentions and len(longer) == len(mentions):
             return longer[0]
     return None
