@@ -316,12 +316,13 @@ _ROLE_OF = re.compile(
 )
 
 
-def _titles(question: str) -> list[str]:
-    """The names the question uses ("Tour de France", "U.S. Open", "NBA Draft"), less its first
-    word, which is capitalized only because it starts the question, and a leading article."""
-    words = question.split(None, 1)
+def _titles(question: str, whole: bool = False) -> list[str]:
+    """The names the question uses ("Tour de France", "U.S. Open", "NBA Draft"), less a leading
+    article and, unless ``whole`` (a part of a question), its first word, which is capitalized
+    only because it starts the question."""
+    words = [question] if whole else question.split(None, 1)[1:]
     out = []
-    for m in _TITLE.finditer(words[1] if len(words) > 1 else ""):
+    for m in _TITLE.finditer(words[0] if words else ""):
         title = re.sub(r"['’]s$", "", m.group(0).rstrip(".,?'’")).split()
         if title and title[0] in _ARTICLES:
             title = title[1:]
@@ -332,8 +333,8 @@ def _titles(question: str) -> list[str]:
 
 def _as_written(title: str) -> str:
     """A pattern for ``title`` as a text may write it: dots optional ("US Open" for "U.S.
-    Open"), any spacing."""
-    words = (re.escape(w).replace(r"\.", r"\.?") for w in title.split())
+    Open"), either apostrophe ("China’s" for "China's"), any spacing."""
+    words = (re.sub(r"['’]", "['’]", re.escape(w).replace(r"\.", r"\.?")) for w in title.split())
     return r"\b" + r"\s+".join(words) + r"(?!\w)"
 
 
@@ -407,17 +408,25 @@ def _record(question: str, text: str) -> str | None:
 
 def _renamed(question: str, text: str) -> str | None:
     """A name of the question, of three words or more, that ``text`` says only with another
-    first word ("State Teacher of the Year" for "National Teacher of the Year"), as said."""
+    first word ("State Teacher of the Year" for "National Teacher of the Year"), as said. An
+    acronym's words are the same first word ("United States Strategic Metals" for "US
+    Strategic Metals")."""
     asked = _words(question)
     for title in _titles(question):
-        rest = title.split()[1:]
+        first, *rest = title.split()
         if len(rest) < 2 or not rest[0][0].isupper():  # "CEO of Tesla": a role, not a name
             continue
         if re.search(_as_written(title), text, re.IGNORECASE):
             continue
-        for m in re.finditer(rf"\b([A-Z][\w'’-]*)\s+{_as_written(' '.join(rest))}", text):
-            if m.group(1).lower() not in asked and not _YEAR.match(m.group(1)):
-                return m.group(0)
+        acronym = first.replace(".", "") if first.replace(".", "").isupper() else ""
+        before = rf"((?:[A-Z][\w'’-]*\s+){{1,{max(len(acronym), 1)}}})"
+        for m in re.finditer(before + _as_written(" ".join(rest)), text):
+            words = m.group(1).split()
+            if acronym and "".join(w[0] for w in words[-len(acronym) :]) == acronym:
+                continue
+            said = words[-1]
+            if not _words(said) & asked and not _YEAR.match(said):
+                return text[m.start(1) + m.group(1).rstrip().rindex(said) : m.end()]
     return None
 
 
@@ -453,16 +462,21 @@ def _extended(question: str, text: str) -> str | None:
 def _whose(question: str, text: str) -> str | None:
     """For "Who is the <role> of X?", a text that gives the role only as "its" or "their"
     role, not naming X ("its lead actress" for the lead actress in La La Land), as said: whose
-    role it is, the text does not say."""
+    role it is, the text does not say. X is named by its capitalized name ("Avatar" for "the
+    Avatar movie"), or by its words if it has none."""
     m = _ROLE_OF.search(question)
     if not m:
         return None
     role = re.escape(m.group(1).split()[-1])
-    subject = re.sub(r"^(the|a|an)\s+", "", m.group(2).strip(" \"'“”?"), flags=re.IGNORECASE)
     said = re.search(rf"\b(its|their)\s+(?:[\w-]+\s+)?{role}s?\b", text, re.IGNORECASE)
-    if said and subject.lower() not in text.lower():
-        return said.group(0)
-    return None
+    if not said:
+        return None
+    # X by its name ("the Avatar movie" is named by "Avatar"), else by its words
+    subject = m.group(2).strip(" \"'“”?")
+    names = _titles(subject, whole=True) or [re.sub(r"^(the|a|an)\s+", "", subject, flags=re.I)]
+    if any(re.search(_as_written(name), text, re.IGNORECASE) for name in names):
+        return None
+    return said.group(0)
 
 
 def speaks_of_other(question: str, text: str) -> str | None:
