@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 from qa.answer_types import YEAR, matches
 
@@ -316,7 +317,8 @@ _ROLE_OF = re.compile(
 )
 
 
-def _titles(question: str, whole: bool = False) -> list[str]:
+@lru_cache(maxsize=256)  # asked for each answer sentence and each check
+def _titles(question: str, whole: bool = False) -> tuple[str, ...]:
     """The names the question uses ("Tour de France", "U.S. Open", "NBA Draft"), less a leading
     article and, unless ``whole`` (a part of a question), its first word, which is capitalized
     only because it starts the question."""
@@ -328,7 +330,7 @@ def _titles(question: str, whole: bool = False) -> list[str]:
             title = title[1:]
         if title:
             out.append(" ".join(title))
-    return out
+    return tuple(out)
 
 
 def _as_written(title: str) -> str:
@@ -473,7 +475,7 @@ def _whose(question: str, text: str) -> str | None:
         return None
     # X by its name ("the Avatar movie" is named by "Avatar"), else by its words
     subject = m.group(2).strip(" \"'“”?")
-    names = _titles(subject, whole=True) or [re.sub(r"^(the|a|an)\s+", "", subject, flags=re.I)]
+    names = _titles(subject, whole=True) or (re.sub(r"^(the|a|an)\s+", "", subject, flags=re.I),)
     if any(re.search(_as_written(name), text, re.IGNORECASE) for name in names):
         return None
     return said.group(0)
