@@ -6,6 +6,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 
 from ingest.text import MONTH_ABBREVIATIONS, MONTHS
 
@@ -36,6 +37,7 @@ _WRITTEN_DATE = re.compile(
 )
 
 
+@lru_cache(maxsize=1024)  # the same acceptable answers are checked against every text
 def _same_day(acceptable: str) -> re.Pattern[str] | None:
     """For an acceptable answer that is a written-out date, a pattern for the same day in any
     common form: written ("Jun. 19, 2020", "19th of June 2020") or in digits, month first or

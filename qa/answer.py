@@ -28,7 +28,7 @@ from index.embedders import Embedder
 from index.retriever import Hit, Mode, Retriever, jaccard
 from index.store import IndexVersion
 from ingest.text import new_paragraph, term_set, tokenize
-from qa.answer_types import KIND_WORDS, YEAR, answer_type, matches, pinned_numbers
+from qa.answer_types import KIND_WORDS, YEARS, answer_type, matches, pinned_numbers
 from qa.conflicts import (
     asks_for_quantity,
     asks_for_verdict,
@@ -73,7 +73,6 @@ NEVER_MENTIONED = "The documents never mention {}."
 # no document holds, ``NEVER_MENTIONED``.)
 _FINAL_REASONS = (NOTHING_FOUND, NO_SENTENCE_ANSWERS, WEAK_SUPPORT)
 _NUMBER = re.compile(r"\d")
-_YEAR = re.compile(rf"\b{YEAR}\b")
 
 
 def _is_answer_like(text: str) -> bool:
@@ -449,7 +448,7 @@ class Answerer:
         """The years and the pinned numbers the question names, each where the policy checks
         them (``require_asked_years``, ``require_asked_numbers``)."""
         p = self.policy
-        years = set(_YEAR.findall(question)) if p.require_asked_years else set()
+        years = set(YEARS.findall(question)) if p.require_asked_years else set()
         numbers = pinned_numbers(question) if p.require_asked_numbers else set()
         return years, numbers
 
@@ -493,8 +492,8 @@ class Answerer:
         names something the documents never mention, the answer swaps a qualifier of the
         question for its opposite, does not state the event asked about ("won", "released"),
         names only a former holder of the role asked about or its holder at another body,
-        speaks in every sentence of something other than the very thing asked (a prospect, a
-        widened name, an opposite), or does not negate what a negated question asks about."""
+        speaks of something other than the very thing asked where it says anything of it
+        (``_speaks_of_other``), or does not negate what a negated question asks about."""
         p = self.policy
         unknown = unknown_names(question, self._known) if p.require_known_names else []
         if unknown:

@@ -13,6 +13,7 @@ from functools import lru_cache
 from ingest.text import MONTH_ABBREVIATIONS, MONTHS
 
 YEAR = r"(?:1[5-9]\d\d|20\d\d)"  # a year as questions and news name them
+YEARS = re.compile(rf"\b{YEAR}\b")  # each year a text names, as a word
 
 _NUMBER_Q = re.compile(
     r"^\s*(how (much|many|large|big|far|long|tall|old)|what (share|percentage|percent|"

@@ -32,7 +32,7 @@ import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
-from qa.answer_types import YEAR, matches
+from qa.answer_types import YEARS, matches
 
 # Negation. A question is negated by an explicit negator; a statement may also say it with
 # "lack of", "without", "failed to", "except" and the like. "whether or not", "may or may not",
@@ -285,7 +285,6 @@ _TITLE = re.compile(
     r"|\s+\d+\b(?!\s*[,.]?\s*\d))*"
 )
 _ARTICLES = ("The", "A", "An")
-_YEAR = re.compile(rf"\b({YEAR})\b")
 # A part of a whole: a stage of a race, a round of a tournament, an episode of a series, a
 # trailer of a film. "The final" is not here: it decides the whole.
 _PART = (
@@ -382,12 +381,12 @@ def _other_edition(question: str, text: str) -> str | None:
     """A name of the question that ``text`` gives another year than the question's ("2022 US
     Open" for the U.S. Open in 2021), as said; None when the question names no year or the
     text holds the year asked anywhere ("who won the 2020 Tour, won it again in 2021")."""
-    asked = set(_YEAR.findall(question))
-    if not asked or asked & set(_YEAR.findall(text)):
+    asked = set(YEARS.findall(question))
+    if not asked or asked & set(YEARS.findall(text)):
         return None
-    year = _YEAR.pattern
+    year = YEARS.pattern
     for title in _titles(question):
-        name = _YEAR.sub("", title).strip()
+        name = YEARS.sub("", title).strip()
         if not name:
             continue
         said = _as_written(name)
@@ -427,7 +426,7 @@ def _renamed(question: str, text: str) -> str | None:
             if acronym and "".join(w[0] for w in words[-len(acronym) :]) == acronym:
                 continue
             said = words[-1]
-            if not _words(said) & asked and not _YEAR.match(said):
+            if not _words(said) & asked and not YEARS.match(said):
                 return text[m.start(1) + m.group(1).rstrip().rindex(said) : m.end()]
     return None
 
