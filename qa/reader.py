@@ -75,6 +75,10 @@ class CrossEncoderReader:
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
+        # On x64 CPUs without VNNI (AVX2 only), ORT's default INT8 GEMM saturates u8 x s8
+        # products, so the same model gives other logits than on a VNNI or AVX-512 CPU; this
+        # keeps every CPU on the exact path (the seed gate's figures were off on an AVX2 EPYC).
+        options.add_session_config_entry("session.x64quantprecision", "1")
         self.session = ort.InferenceSession(
             str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"]
         )

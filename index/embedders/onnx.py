@@ -40,6 +40,8 @@ class OnnxEncoder:
         self.counter.no_truncation()
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
+        # exact INT8 GEMM on AVX2-only CPUs too (see qa.reader): the same vectors on every CPU
+        options.add_session_config_entry("session.x64quantprecision", "1")
         options.inter_op_num_threads = 1
         self.session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
         self.inputs = {i.name for i in self.session.get_inputs()}
