@@ -41,8 +41,9 @@ test: $(STAMP) chromium
 	$(PY) -m pytest
 
 lint: $(STAMP)
+	$(PY) -m tests.test_layers
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy quarry ingest index qa api eval
+	$(VENV)/bin/mypy base ingest index qa eval quarry api cli
 
 eval: $(STAMP)
 	$(VENV)/bin/quarry ingest $${QUARRY_CORPUS_DIR:-corpus}

@@ -31,13 +31,13 @@ from api.schemas import (
 from api.security import KeyRing
 from api.streaming import answer_out, stream_answer
 from api.text import clip
-from quarry.engine import Engine
-from quarry.errors import (
+from base.errors import (
     DocumentNotFound,
     IndexMismatchError,
     NoIndexError,
     QuarryError,
 )
+from quarry.engine import Engine
 from quarry.settings import Settings, get_settings
 
 log = logging.getLogger("quarry.api")
@@ -215,9 +215,9 @@ def create_app(
     )
     def ask_stream(body: AskRequest, engine: EngineDep, show: SourceView) -> StreamingResponse:
         """Stream an answer as Server-Sent Events, for the chat widget."""
-        answerer = engine.answerer()  # raises NoIndexError -> 503 before the stream starts
+        steps = engine.steps(body.question, body.top_k)  # NoIndexError -> 503 before the stream
         return StreamingResponse(
-            stream_answer(answerer, body.question, body.top_k, show),
+            stream_answer(steps, show),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )

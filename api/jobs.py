@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from quarry.errors import QuarryError
+from base.errors import QuarryError
 
 log = logging.getLogger("quarry.jobs")
 

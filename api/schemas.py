@@ -11,8 +11,12 @@ class AskRequest(BaseModel):
     question: str = Field(
         ..., description="The question, 1 to 2,000 characters.", max_length=MAX_QUESTION_CHARS
     )
-    top_k: StrictInt = Field(
-        5, ge=1, le=50, description="How many passages to retrieve (1-50); an integer, not text."
+    top_k: StrictInt | None = Field(
+        None,
+        ge=1,
+        le=50,
+        description="How many passages to retrieve (1-50); an integer, not text. Default: the "
+        "server's QUARRY_TOP_K (5 unless configured).",
     )
 
     @field_validator("question")

@@ -19,7 +19,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from quarry.errors import ConfigError
+from base.errors import ConfigError
 from quarry.settings import Settings
 
 HEADER = "x-api-key"

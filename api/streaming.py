@@ -9,9 +9,8 @@ from dataclasses import asdict
 from typing import Any
 
 from api.schemas import AskResponse
-from qa.answer import Answerer
-from qa.types import Answer
-from quarry.errors import QuarryError
+from base.errors import QuarryError
+from qa.types import Answer, Retrieval
 
 log = logging.getLogger("quarry.api")
 
@@ -29,13 +28,16 @@ def answer_out(answer: Answer, show_source: Callable[[str], str]) -> AskResponse
 
 
 def stream_answer(
-    answerer: Answerer, question: str, top_k: int, show_source: Callable[[str], str]
+    steps: Iterator[Retrieval | Answer], show_source: Callable[[str], str]
 ) -> Iterator[str]:
-    """Yield the SSE events of one answer; errors become an ``error`` event, never a traceback."""
+    """Yield the SSE events of one answer from ``Engine.steps`` (the same answer ``POST /ask``
+    gives, as events); errors become an ``error`` event, never a traceback."""
     try:
-        retrieval = answerer.retrieve(question, top_k)
+        retrieval = next(steps)
+        assert isinstance(retrieval, Retrieval)
         yield sse("retrieval", {"passages": [asdict(p) for p in retrieval.passages]})
-        answer = answerer.compose(retrieval)
+        answer = next(steps)
+        assert isinstance(answer, Answer)
         body = answer_out(answer, show_source).model_dump()
         if answer.abstained:
             yield sse("abstained", {"answer": answer.answer, "reason": answer.abstain_reason})

@@ -38,7 +38,7 @@ def main(rounds: int = 3) -> None:
             "QUARRY_RATE_LIMIT_BURST": "100000",
         }
         subprocess.run(
-            [sys.executable, "-m", "quarry.cli", "ingest", str(ROOT / "corpus")],
+            [sys.executable, "-m", "cli", "ingest", str(ROOT / "corpus")],
             env=env,
             check=True,
             capture_output=True,
@@ -53,7 +53,7 @@ def main(rounds: int = 3) -> None:
                 engine.answer(q)
                 inproc.append((time.perf_counter() - t0) * 1000)
         server = subprocess.Popen(
-            [sys.executable, "-m", "quarry.cli", "serve", "--port", str(PORT)],
+            [sys.executable, "-m", "cli", "serve", "--port", str(PORT)],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -21,6 +21,7 @@ import numpy as np
 
 from eval.beir import leaderboard_ndcg, read_dataset
 from index.embedders import load_embedder
+from index.layout import current_version_dir
 from index.store import IndexVersion, open_current
 from quarry.ingestor import Ingestor
 from quarry.settings import Settings
@@ -36,7 +37,7 @@ def chunk_scores(
     settings = Settings()
     embedder = load_embedder(model)
     target = work / f"{root.name}-{model}"
-    if not (target / "CURRENT").exists():
+    if current_version_dir(target) is None:
         docs, _, _ = read_dataset(root)
         Ingestor(settings.model_copy(update={"data_dir": target}), embedder).write(docs)
     version = open_current(target)

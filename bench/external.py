@@ -21,7 +21,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 def main() -> int:
     from eval.external import SETS, available, run_set
     from index.embedders import load_embedder
-    from quarry.engine import Engine
+    from quarry.engine import Engine, engine_over
     from quarry.settings import settings_from
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -36,11 +36,10 @@ def main() -> int:
     results = {}
     for name in args.sets or list(SETS):
 
-        def engine_for(data_dir: Path) -> Engine:
+        def engine_for(corpus: Path, data_dir: Path) -> Engine:
             nonlocal embedder
-            settings = settings_from(data_dir=data_dir)
-            embedder = embedder or load_embedder(settings.embedder)
-            return Engine(settings, embedder=embedder)
+            embedder = embedder or load_embedder(settings_from(data_dir=data_dir).embedder)
+            return engine_over(corpus, data_dir, embedder)
 
         report = run_set(name, args.work, engine_for)
         results[name] = {

@@ -28,7 +28,6 @@ import numpy as np
 from bench import DBPEDIA, ROOT, emit
 from eval.beir import read_dataset
 from index.embedders import Embedder, load_embedder
-from ingest.chunker import SentenceChunker
 from ingest.discover import load_paths
 from ingest.loaders import Document
 from quarry.ingestor import Ingestor
@@ -70,7 +69,7 @@ def _ingest(settings: Settings, embedder: TimedEmbedder, docs: list[Document]) -
 
 def chunk_texts(docs: list[Document], settings: Settings) -> list[str]:
     """The texts of ``docs``' chunks under the default chunker: what an ingest embeds."""
-    chunker = SentenceChunker(settings.chunk_size, settings.chunk_overlap)
+    chunker = Ingestor(settings).chunker  # the ingest's own chunker, not a copy of its wiring
     return [c.text for d in docs for c in chunker.chunk(d)]
 
 

@@ -145,16 +145,15 @@ def _du(path: Path, skip: str | None = None) -> float:
 
 
 def build(args: argparse.Namespace) -> dict[str, float]:
+    from index.layout import EMBEDDING_CACHE
     from quarry.ingestor import Ingestor
 
     data = args.work / "data"
     shutil.rmtree(data, ignore_errors=True)
     embedder = WordVectorEmbedder()
     probe = generate(20, seed=99)
-    from ingest.chunker import SentenceChunker
-
     settings = _settings(data)
-    chunker = SentenceChunker(settings.chunk_size, settings.chunk_overlap)
+    chunker = Ingestor(settings, embedder).chunker
     per_doc = sum(len(chunker.chunk(d)) for d in probe) / len(probe)
     n_docs = max(1, round(args.chunks / per_doc))
     t0 = time.perf_counter()
@@ -188,7 +187,7 @@ def build(args: argparse.Namespace) -> dict[str, float]:
         "upsert_1_doc_s": round(upsert_s, 3),
         "delete_1_doc_s": round(delete_s, 3),
         "disk_mb": round(_du(data), 1),
-        "index_disk_mb": round(_du(data, skip="embeddings.sqlite"), 1),
+        "index_disk_mb": round(_du(data, skip=EMBEDDING_CACHE), 1),
     }
 
 

@@ -44,7 +44,7 @@ def measure(data_dir: str, workers: int, clients: int, seconds: float) -> dict:
         [
             sys.executable,
             "-m",
-            "quarry.cli",
+            "cli",
             "serve",
             "--port",
             str(port),
@@ -84,7 +84,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "QUARRY_DATA_DIR": tmp, "HF_HUB_OFFLINE": "1"}
         subprocess.run(
-            [sys.executable, "-m", "quarry.cli", "ingest", str(ROOT / "corpus")],
+            [sys.executable, "-m", "cli", "ingest", str(ROOT / "corpus")],
             env=env,
             check=True,
             capture_output=True,

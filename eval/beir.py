@@ -10,16 +10,11 @@ from __future__ import annotations
 import csv
 import json
 import math
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from index.embedders import load_embedder
 from index.retriever import Retriever
-from index.store import open_current
 from ingest.loaders import Document, content_hash
-from quarry.ingestor import Ingestor, dense_from
-from quarry.settings import Settings
 
 
 def read_dataset(root: Path) -> tuple[list[Document], dict[str, str], dict[str, dict[str, int]]]:
@@ -85,41 +80,28 @@ def rank_documents(retriever: Retriever, query: str, k: int = 10) -> list[str]:
     return ranked
 
 
-def score_dataset(
-    root: Path,
-    settings: Settings,
-    modes: tuple[str, ...] = ("dense",),
-    data_dir: Path | None = None,
+def score_version(
+    retriever_for: Any,
+    queries: dict[str, str],
+    qrels: dict[str, dict[str, int]],
+    modes: tuple[str, ...],
+    alpha: float,
 ) -> dict[str, Any]:
-    docs, queries, qrels = read_dataset(root)
-    embedder = load_embedder(settings.embedder)
-    with tempfile.TemporaryDirectory() as tmp:
-        target = data_dir or Path(tmp)
-        Ingestor(settings.model_copy(update={"data_dir": target}), embedder).write(docs)
-        version = open_current(target, dense_from(settings))
-        results: dict[str, Any] = {
-            "dataset": root.name,
-            "documents": len(docs),
-            "queries": len(qrels),
+    """Leaderboard nDCG@10, BEIR nDCG@10 and recall@10 for each of ``modes`` ("dense",
+    "lexical", "hybrid" or "hybrid@ALPHA"); ``retriever_for(mode, alpha)`` gives the retriever."""
+    results: dict[str, Any] = {}
+    for spec in modes:
+        mode, _, given = spec.partition("@")  # "hybrid@0.8" sets alpha for that run
+        retriever = retriever_for(mode, float(given) if given else alpha)
+        lb, std, rec = [], [], []
+        for qid, rels in qrels.items():
+            ranked = rank_documents(retriever, queries[qid])
+            lb.append(leaderboard_ndcg(ranked, rels))
+            std.append(beir_ndcg(ranked, rels))
+            rec.append(leaderboard_recall(ranked, rels))
+        results[spec] = {
+            "ndcg@10_leaderboard": round(sum(lb) / len(lb), 4),
+            "ndcg@10_beir": round(sum(std) / len(std), 4),
+            "recall@10": round(sum(rec) / len(rec), 4),
         }
-        for spec in modes:
-            mode, _, alpha = spec.partition("@")  # "hybrid@0.8" sets alpha for that run
-            retriever = Retriever(
-                version,
-                embedder,
-                mode,  # type: ignore[arg-type]
-                float(alpha) if alpha else settings.hybrid_alpha,
-            )
-            lb, std, rec = [], [], []
-            for qid, rels in qrels.items():
-                ranked = rank_documents(retriever, queries[qid])
-                lb.append(leaderboard_ndcg(ranked, rels))
-                std.append(beir_ndcg(ranked, rels))
-                rec.append(leaderboard_recall(ranked, rels))
-            results[spec] = {
-                "ndcg@10_leaderboard": round(sum(lb) / len(lb), 4),
-                "ndcg@10_beir": round(sum(std) / len(std), 4),
-                "recall@10": round(sum(rec) / len(rec), 4),
-            }
-        version.close()
     return results

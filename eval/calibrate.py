@@ -6,14 +6,14 @@ the corpus should score above the threshold, the unanswerable ones below. The th
 maximizes balanced accuracy (mean of the in-corpus answer rate and the out-of-corpus abstention
 rate); ties go to the lowest threshold, which abstains least.
 
-Run: ``python -m eval.calibrate`` (uses QUARRY_DATA_DIR, default ./quarry-data).
+Run: ``python -m bench.calibrate`` (uses QUARRY_DATA_DIR, default ./quarry-data).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from eval.runner import GoldQuestion, load_gold
+from eval.runner import GoldQuestion
 
 
 def best_scores(engine, gold: list[GoldQuestion]) -> list[tuple[GoldQuestion, float]]:
@@ -35,19 +35,3 @@ def choose_threshold(scored: list[tuple[bool, float]]) -> tuple[float, float]:
         if bal > best[1] + 1e-9:
             best = (round(float(t), 3), bal)
     return best
-
-
-def main() -> None:
-    from quarry.engine import Engine
-    from quarry.settings import Settings
-
-    engine = Engine(Settings())
-    scored = best_scores(engine, load_gold())
-    for q, s in sorted(scored, key=lambda x: x[1]):
-        print(f"{s:.3f}  {'answerable  ' if q.answerable else 'UNANSWERABLE'}  {q.question}")
-    threshold, bal = choose_threshold([(q.answerable, s) for q, s in scored])
-    print(f"\nchosen abstain_threshold = {threshold} (balanced accuracy {bal:.3f})")
-
-
-if __name__ == "__main__":
-    main()

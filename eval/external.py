@@ -59,19 +59,18 @@ def available(root: Path = EVAL_DATA) -> bool:
 
 
 def run_set(
-    name: str, work: Path, engine_for: Callable[[Path], Any], root: Path = EVAL_DATA
+    name: str, work: Path, engine_for: Callable[[Path, Path], Any], root: Path = EVAL_DATA
 ) -> dict[str, Any]:
     """Import set ``name`` into ``work/name``, ingest it, and return its eval report.
 
-    ``engine_for(data_dir)`` returns the Engine to ask (after the corpus is ingested there).
+    ``engine_for(corpus, data_dir)`` indexes the ``corpus`` folder into ``data_dir`` and returns
+    what to ask (an ``Engine``: eval never builds one itself, being below the shell).
     """
     from eval.runner import InProcessClient, load_gold, run_eval
-    from quarry.ingestor import Ingestor
 
     folder = work / name
     corpus, gold = SETS[name](root).write(folder)
-    engine = engine_for(folder / "index")
-    Ingestor(engine.settings, engine.embedder, progress=False).ingest([corpus], prune=True)
+    engine = engine_for(corpus, folder / "index")
     report = run_eval(InProcessClient(engine), load_gold(gold), progress=False)
     report["targets"] = {
         str(t): {"value": report["metrics"].get(t.metric), "met": t.met(report["metrics"])}

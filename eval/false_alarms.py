@@ -4,7 +4,7 @@ The gold set has only a few verdict questions where the sources agree, so confli
 measured there says little about false alarms. ``eval/data/verdict_questions.txt`` holds more,
 in labelled sets (``# A``, ``# B``); this asks each one and reports which raised a conflict.
 
-Run: ``python -m eval.false_alarms`` (uses QUARRY_DATA_DIR, default ./quarry-data).
+Run: ``python -m bench.false_alarms`` (uses QUARRY_DATA_DIR, default ./quarry-data).
 """
 
 from __future__ import annotations
@@ -24,23 +24,3 @@ def read_sets(path: Path = QUESTIONS) -> dict[str, list[str]]:
         elif line and not line.startswith("#"):
             sets.setdefault(current, []).append(line)
     return sets
-
-
-def main() -> None:
-    from quarry.engine import Engine
-    from quarry.settings import Settings
-
-    engine = Engine(Settings())
-    for name, questions in read_sets().items():
-        fired = []
-        for q in questions:
-            answer = engine.answer(q)
-            if answer.conflicts:
-                fired.append((q, answer.conflicts[0].claims[0].text))
-        print(f"set {name}: {len(fired)} of {len(questions)} raised a conflict")
-        for q, claim in fired:
-            print(f"  {q}\n    first claim: {claim[:120]}")
-
-
-if __name__ == "__main__":
-    main()

@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 
-from ingest.text import MONTH_ABBREVIATIONS, MONTHS
+from base.lexicon import MONTH_ABBREVIATIONS, MONTHS
 
 Span = tuple[str, int, int]  # (doc_id, char_start, char_end)
 

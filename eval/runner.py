@@ -9,8 +9,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from base.errors import RemoteError
 from eval import metrics as m
-from quarry.errors import RemoteError
 
 GOLD = Path(__file__).parent / "data" / "gold.jsonl"
 BASELINE = Path(__file__).parent / "baseline.json"
@@ -235,7 +235,7 @@ def run_eval(
     client: Client, gold: list[GoldQuestion], top_k: int = 5, progress: bool | None = None
 ) -> dict[str, Any]:
     """Ask every gold question; return the report (metrics, breakdown by type, per question)."""
-    from quarry.progress import progress_bar
+    from base.progress import progress_bar
 
     cache: dict[str, str] = {}
 

@@ -38,6 +38,8 @@ from typing import NamedTuple
 import faiss
 import numpy as np
 
+from base.faults import fault_point
+
 log = logging.getLogger("quarry.index")
 
 FORMAT_VERSION = 2
@@ -45,6 +47,11 @@ CURRENT = "CURRENT"
 VERSIONS = "versions"
 SEGMENTS = "segments"
 LEXICAL = "lexical"
+MANIFEST = "manifest.json"
+SEGMENT_INFO = "segment.json"
+CHUNK_STORE = "chunks.sqlite"
+VECTORS = "vectors.f32"
+DENSE_INDEX = "dense.faiss"
 EMBEDDING_CACHE = "embeddings.sqlite"
 WRITER_LOCK = ".writer.lock"
 TOMBSTONES = "deletions.json"
@@ -100,10 +107,15 @@ class Manifest:
     format_version: int = FORMAT_VERSION
 
     @classmethod
+    def of(cls, version_dir: Path) -> Manifest:
+        """The manifest of the version in ``version_dir``."""
+        return cls.read(version_dir / MANIFEST)
+
+    @classmethod
     def read(cls, path: Path) -> Manifest:
         data = json.loads(path.read_text())
         if data.get("format_version") != FORMAT_VERSION:
-            from quarry.errors import IndexMismatchError
+            from base.errors import IndexMismatchError
 
             raise IndexMismatchError(
                 f"the index in {path.parent.parent.parent} has on-disk format "
@@ -142,7 +154,7 @@ class Manifest:
 def check_embedder(manifest: Manifest, data_dir: Path, name: str, dim: int) -> None:
     """Refuse to read or write an index with an embedder other than the one that built it."""
     if manifest.embedder != name or manifest.dim != dim:
-        from quarry.errors import IndexMismatchError
+        from base.errors import IndexMismatchError
 
         raise IndexMismatchError(
             f"the index in {data_dir} was built with embedder {manifest.embedder!r} "
@@ -186,9 +198,9 @@ class LiveVersion:
 
 def _valid(path: Path) -> bool:
     try:
-        data = json.loads((path / "manifest.json").read_text())
+        data = json.loads((path / MANIFEST).read_text())
         return all(
-            (segment_dir(path.parent.parent, s["id"]) / "segment.json").is_file()
+            (segment_dir(path.parent.parent, s["id"]) / SEGMENT_INFO).is_file()
             for s in data["segments"]
         )
     except (OSError, ValueError, KeyError, TypeError):
@@ -236,6 +248,23 @@ def has_versions(data_dir: Path) -> bool:
     return versions.is_dir() and any(versions.iterdir())
 
 
+def version_names(data_dir: Path) -> list[str]:
+    """The names of the version folders on disk, oldest first (readable or not)."""
+    versions = versions_dir(data_dir)
+    return sorted(p.name for p in versions.iterdir()) if versions.is_dir() else []
+
+
+def pointer_state(data_dir: Path) -> tuple[float, bytes] | None:
+    """What ``CURRENT`` says now, cheaply (mtime, content), to notice a newly published version.
+    None when nothing was ingested; ``(0.0, b"")`` when versions exist without a pointer
+    (damaged, not empty: ``live_version`` serves the newest)."""
+    path = data_dir / CURRENT
+    try:
+        return (path.stat().st_mtime, path.read_bytes().strip())
+    except FileNotFoundError:
+        return (0.0, b"") if has_versions(data_dir) else None
+
+
 def fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -267,13 +296,15 @@ def publish_version(data_dir: Path, manifest: Manifest) -> str:
     name = f"v{time.time_ns() // 1_000_000:014d}-{os.getpid()}"
     staging = data_dir / f"staging-{name}"
     staging.mkdir(parents=True)
-    (staging / "manifest.json").write_text(manifest.to_json())
+    (staging / MANIFEST).write_text(manifest.to_json())
     _fsync_tree(staging)
     versions = versions_dir(data_dir)
     versions.mkdir(exist_ok=True)
     os.replace(staging, versions / name)
     fsync_dir(versions)
+    fault_point("write.manifest")
     write_current(data_dir, name)
+    fault_point("write.current")
     return name
 
 
@@ -283,7 +314,7 @@ def version_manifests(data_dir: Path) -> dict[str, Manifest]:
     versions = versions_dir(data_dir)
     for path in sorted(versions.iterdir()) if versions.is_dir() else []:
         try:
-            out[path.name] = Manifest.read(path / "manifest.json")
+            out[path.name] = Manifest.of(path)
         except Exception:  # unreadable or another format: not a version this Quarry can use
             continue
     return out
@@ -332,6 +363,43 @@ class DocRow:
     text: str
 
 
+class DocumentRecord(NamedTuple):
+    """A document as a segment's ``documents`` table holds it (``text`` only when asked for)."""
+
+    doc_id: str
+    title: str
+    source: str
+    content_hash: str
+    n_chunks: int
+    row_start: int
+    row_end: int
+    pages: list[list[int]]  # [page, char_start, char_end]
+    n_chars: int
+    text: str | None = None
+
+
+_DOCUMENT_COLUMNS = (
+    "doc_id, title, source, content_hash, n_chunks, row_start, row_end, pages, n_chars"
+)
+
+
+def _document_record(row: tuple) -> DocumentRecord:
+    doc_id, title, source, content_hash, n_chunks, row_start, row_end, pages, n_chars = row[:9]
+    text = row[9] if len(row) > 9 else None
+    return DocumentRecord(
+        doc_id,
+        title,
+        source,
+        content_hash,
+        n_chunks,
+        row_start,
+        row_end,
+        json.loads(pages),
+        n_chars,
+        text,
+    )
+
+
 def spans_to_text(spans: Iterable[tuple[int, int]]) -> str:
     return " ".join(f"{a}-{b}" for a, b in spans)
 
@@ -369,7 +437,7 @@ def write_segment(
     staging = root / f"staging-{segment_id:08d}-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
-    db = sqlite3.connect(str(staging / "chunks.sqlite"))
+    db = sqlite3.connect(str(staging / CHUNK_STORE))
     with db:
         for statement in _SCHEMA:
             db.execute(statement)
@@ -399,8 +467,8 @@ def write_segment(
             [(i, *c) for i, c in enumerate(chunks)],
         )
     db.close()
-    np.ascontiguousarray(vectors, dtype=np.float32).tofile(staging / "vectors.f32")
-    faiss.write_index(dense_index, str(staging / "dense.faiss"))
+    np.ascontiguousarray(vectors, dtype=np.float32).tofile(staging / VECTORS)
+    faiss.write_index(dense_index, str(staging / DENSE_INDEX))
     ref = SegmentRef(
         id=segment_id,
         n_docs=len(docs),
@@ -408,7 +476,7 @@ def write_segment(
         lex_tokens=sum(c.terms.count(" ") + 1 for c in chunks if c.terms),
         dense=dense_kind,
     )
-    (staging / "segment.json").write_text(json.dumps(asdict(ref)) + "\n")  # written last
+    (staging / SEGMENT_INFO).write_text(json.dumps(asdict(ref)) + "\n")  # written last
     _fsync_tree(staging)
     target = segment_dir(data_dir, segment_id)
     if target.exists():
@@ -429,7 +497,7 @@ class SegmentFiles:
         self.ref = ref
         self.path = segment_dir(data_dir, ref)
         self._db = sqlite3.connect(
-            f"file:{self.path / 'chunks.sqlite'}?mode=ro", uri=True, check_same_thread=False
+            f"file:{self.path / CHUNK_STORE}?mode=ro", uri=True, check_same_thread=False
         )
         self._lock = threading.Lock()
         self.n_rows = ref.n_chunks
@@ -437,7 +505,7 @@ class SegmentFiles:
         # Vectors are read with pread, a few rows at a time (the candidates'), not memory-mapped:
         # the kernel maps page-cache folios of up to 2 MB into a mapping, so 100 random rows of a
         # mapped file made 180 MB of resident memory.
-        self._fd = os.open(self.path / "vectors.f32", os.O_RDONLY) if ref.n_chunks else -1
+        self._fd = os.open(self.path / VECTORS, os.O_RDONLY) if ref.n_chunks else -1
 
     def read_vectors(self, rows: Iterable[int]) -> np.ndarray:
         """The vectors of ``rows`` (in that order); runs of neighbouring rows are read at once."""
@@ -468,7 +536,7 @@ class SegmentFiles:
         return np.frombuffer(data, dtype=np.float32).reshape(-1, self.dim).copy()
 
     def read_dense(self) -> faiss.Index:
-        return faiss.read_index(str(self.path / "dense.faiss"), faiss.IO_FLAG_MMAP)
+        return faiss.read_index(str(self.path / DENSE_INDEX), faiss.IO_FLAG_MMAP)
 
     def query(self, sql: str, args: Iterable[object] = ()) -> list[tuple]:
         with self._lock:
@@ -503,22 +571,22 @@ class SegmentFiles:
             with self._lock:
                 rows = cursor.fetchmany(2000)
 
-    def documents(self, doc_ids: list[str] | None = None, with_text: bool = False) -> list[tuple]:
-        """(doc_id, title, source, content_hash, n_chunks, row_start, row_end, pages, n_chars
-        [, text]) for ``doc_ids`` (all when None)."""
-        cols = "doc_id, title, source, content_hash, n_chunks, row_start, row_end, pages, n_chars"
-        if with_text:
-            cols += ", text"
+    def documents(
+        self, doc_ids: list[str] | None = None, with_text: bool = False
+    ) -> list[DocumentRecord]:
+        """The documents ``doc_ids`` (all when None, by id), with their text if ``with_text``."""
+        cols = _DOCUMENT_COLUMNS + (", text" if with_text else "")
         if doc_ids is None:
-            return self.query(f"SELECT {cols} FROM documents ORDER BY doc_id")
-        out: list[tuple] = []
-        for i in range(0, len(doc_ids), 500):
-            part = doc_ids[i : i + 500]
-            out += self.query(
-                f"SELECT {cols} FROM documents WHERE doc_id IN ({','.join('?' * len(part))})",
-                part,
-            )
-        return out
+            rows = self.query(f"SELECT {cols} FROM documents ORDER BY doc_id")
+        else:
+            rows = []
+            for i in range(0, len(doc_ids), 500):
+                part = doc_ids[i : i + 500]
+                rows += self.query(
+                    f"SELECT {cols} FROM documents WHERE doc_id IN ({','.join('?' * len(part))})",
+                    part,
+                )
+        return [_document_record(r) for r in rows]
 
     def excerpt(self, doc_id: str, start: int, end: int) -> str | None:
         rows = self.query(

@@ -9,6 +9,7 @@ from typing import Literal
 import numpy as np
 
 from index.embedders import Embedder
+from index.policy import RETRIEVAL, RetrievalPolicy
 from index.store import IndexVersion, StoredChunk
 from ingest.chunker import Chunk
 from ingest.slots import differ_in_value
@@ -35,9 +36,6 @@ class Hit:
     duplicates: tuple[Chunk, ...] = ()
 
 
-NEAR_DUPLICATE = 0.8  # Jaccard similarity of term sets above which two chunks are "the same text"
-
-
 class Retriever:
     """``search(query, k)`` returns the ``k`` best chunks, at most one per overlapping span.
 
@@ -50,14 +48,14 @@ class Retriever:
         version: IndexVersion,
         embedder: Embedder,
         mode: Mode = "hybrid",
-        alpha: float = 0.6,
-        candidates: int = 100,
+        alpha: float = RETRIEVAL.alpha,
+        policy: RetrievalPolicy = RETRIEVAL,
     ) -> None:
         self.version = version
         self.embedder = embedder
         self.mode = mode
         self.alpha = alpha
-        self.candidates = candidates
+        self.policy = policy
 
     def scored(
         self, query: str, n: int, query_vector: np.ndarray | None = None
@@ -112,7 +110,9 @@ class Retriever:
     def search(self, query: str, k: int, query_vector: np.ndarray | None = None) -> list[Hit]:
         """The ``k`` best chunks for ``query``; a chunk overlapping a better one of the same
         document is skipped so that one document's neighbouring chunks don't crowd out others."""
-        scored, stored = self._scored(query, max(self.candidates, k * 4), query_vector)
+        scored, stored = self._scored(
+            query, max(self.policy.candidates, k * self.policy.depth_factor), query_vector
+        )
         hits: list[Hit] = []
         terms: list[frozenset[str]] = []
         taken: dict[str, list[tuple[int, int]]] = {}
@@ -128,7 +128,7 @@ class Retriever:
                 (
                     i
                     for i, t in enumerate(terms)
-                    if jaccard(words, t) >= NEAR_DUPLICATE
+                    if jaccard(words, t) >= self.policy.near_duplicate
                     and hits[i].chunk.doc_id != chunk.doc_id
                     # the same story with another name, date or figure is a disagreement
                     and not differ_in_value(hits[i].chunk.text, chunk.text)

@@ -9,7 +9,6 @@ Chunk text, titles and sources are read from disk for the hits only. The layout 
 from __future__ import annotations
 
 import bisect
-import json
 import threading
 import weakref
 from dataclasses import dataclass
@@ -17,36 +16,22 @@ from pathlib import Path
 
 import numpy as np
 
+from base.errors import DocumentNotFound, NoIndexError
 from index.dense import DenseConfig, DenseSegment
 from index.layout import (
-    CURRENT,
-    LiveVersion,
+    DocumentRecord,
     Manifest,
     SegmentFiles,
     SegmentRef,
     check_embedder,
     current_version_dir,
     lexical_dir,
-    live_version,
     spans_from_text,
-    write_current,
 )
 from index.lexical import LexicalSnapshot, LexicalStore, Live
 from ingest.chunker import Chunk
-from quarry.errors import DocumentNotFound, NoIndexError
 
-__all__ = [
-    "CURRENT",
-    "DocumentInfo",
-    "IndexVersion",
-    "LiveVersion",
-    "StoredChunk",
-    "StoredDocument",
-    "current_version_dir",
-    "live_version",
-    "open_current",
-    "write_current",
-]
+__all__ = ["DocumentInfo", "IndexVersion", "StoredChunk", "StoredDocument", "open_current"]
 
 
 @dataclass(frozen=True)
@@ -119,7 +104,7 @@ class IndexVersion:
         self.path = path
         self.name = path.name
         self.data_dir = path.parent.parent
-        self.manifest = Manifest.read(path / "manifest.json")
+        self.manifest = Manifest.of(path)
         self.dense_config = dense or DenseConfig()
         self.segments = [
             _segment(self.data_dir, ref, self.manifest.dim, self.dense_config)
@@ -246,7 +231,7 @@ class IndexVersion:
 
     # -- documents ---------------------------------------------------------------------------
 
-    def _find(self, doc_id: str, with_text: bool = False) -> tuple[int, tuple] | None:
+    def _find(self, doc_id: str, with_text: bool = False) -> tuple[int, DocumentRecord] | None:
         for i in reversed(range(len(self.segments))):
             seg = self.segments[i]
             if doc_id in self._deleted_docs[seg.ref.id]:
@@ -260,23 +245,25 @@ class IndexVersion:
         found = self._find(doc_id)
         if found is None:
             raise DocumentNotFound(doc_id)
-        return str(found[1][1])
+        return found[1].title
 
     def documents(self) -> list[DocumentInfo]:
         out = []
         for seg in self.segments:
             gone = self._deleted_docs[seg.ref.id]
-            for doc_id, title, source, _, n_chunks, _, _, _, n_chars in seg.files.documents():
-                if doc_id not in gone:
-                    out.append(DocumentInfo(doc_id, title, source, n_chunks, n_chars))
+            for d in seg.files.documents():
+                if d.doc_id not in gone:
+                    out.append(DocumentInfo(d.doc_id, d.title, d.source, d.n_chunks, d.n_chars))
         return sorted(out, key=lambda d: d.doc_id)
 
     def document(self, doc_id: str) -> StoredDocument:
         found = self._find(doc_id, with_text=True)
         if found is None:
             raise DocumentNotFound(doc_id)
-        doc_id, title, source, digest, n_chunks, _, _, pages, _, text = found[1]
-        return StoredDocument(doc_id, title, source, text, digest, n_chunks, json.loads(pages))
+        d = found[1]
+        return StoredDocument(
+            d.doc_id, d.title, d.source, d.text or "", d.content_hash, d.n_chunks, d.pages
+        )
 
     def excerpt(self, doc_id: str, start: int, end: int) -> str:
         """``document(doc_id).text[start:end]``, without reading the rest of the text."""

@@ -8,7 +8,6 @@ copied or rewritten. Compaction merges segments and purges deleted rows under th
 from __future__ import annotations
 
 import fcntl
-import json
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -18,6 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
+from base.errors import ConfigError, DocumentNotFound, IndexWriteError
+from base.faults import fault_point
+from base.progress import progress_bar
 from index import dense as dense_index
 from index.cache import EmbeddingCache
 from index.dense import DenseConfig
@@ -48,10 +50,8 @@ from index.layout import (
 )
 from index.lexical import LexicalStore, lexical_text
 from ingest.chunker import Chunk, Chunker
-from ingest.discover import LoadResult, load_paths, suffixed_id
+from ingest.discover import suffixed_id
 from ingest.loaders import Document, PageSpan
-from quarry.errors import ConfigError, DocumentNotFound, IndexWriteError
-from quarry.progress import progress_bar
 
 
 @dataclass
@@ -90,7 +90,7 @@ def existing_sources(data_dir: Path) -> dict[str, str]:
     path = current_version_dir(data_dir)
     if path is None:
         return {}
-    manifest = Manifest.read(path / "manifest.json")
+    manifest = Manifest.of(path)
     return {d.doc_id: d.source for d in _live_docs(data_dir, manifest, None).values()}
 
 
@@ -105,9 +105,11 @@ def _live_docs(data_dir: Path, manifest: Manifest, doc_ids: set[str] | None) -> 
     for files in _open_files(data_dir, manifest):
         try:
             gone = {m.doc_id for m in manifest.deleted.get(files.ref.id, ())}
-            for doc_id, _, source, digest, _, start, end, *_ in files.documents(wanted):
-                if doc_id not in gone:
-                    found[doc_id] = LiveDoc(doc_id, files.ref.id, source, digest, start, end)
+            for d in files.documents(wanted):
+                if d.doc_id not in gone:
+                    found[d.doc_id] = LiveDoc(
+                        d.doc_id, files.ref.id, d.source, d.content_hash, d.row_start, d.row_end
+                    )
         finally:
             files.close()
     return found
@@ -182,7 +184,6 @@ class IndexWriter:
         self.segment_chunks = segment_chunks
         self.data_dir = data_dir
         self.batch_size = batch_size
-        self.loaded_at: float | None = None
         self.embedder = embedder
         self.chunker = chunker
         self.keep_versions = keep_versions
@@ -196,12 +197,6 @@ class IndexWriter:
                 f"limit of {embedder.max_tokens} tokens: its chunks would be truncated. Set "
                 f"QUARRY_CHUNK_SIZE to at most {embedder.max_tokens}"
             )
-
-    def load(self, paths: Iterable[Path]) -> LoadResult:
-        """Load the files under ``paths`` with doc ids kept stable against the live index
-        (a file whose name another source already uses gets a hashed suffix)."""
-        self.loaded_at = time.time()
-        return load_paths(paths, existing_sources(self.data_dir), progress=self.progress)
 
     def apply(
         self,
@@ -217,11 +212,8 @@ class IndexWriter:
 
         Everything is decided under the writer lock: a document id another source already has
         gets a hash suffix, and an upsert of a document deleted after ``loaded_at`` (when its
-        file was read; ``load`` sets it) is dropped, so a delete made during a long re-ingest
-        is not undone by it.
+        file was read) is dropped, so a delete made during a long re-ingest is not undone by it.
         """
-        if loaded_at is None:
-            loaded_at = self.loaded_at
         pre = dict(chunked or {})
         return self._locked(
             lambda: self._apply_locked(list(upserts), set(deletes), prune_missing, loaded_at, pre)
@@ -254,7 +246,7 @@ class IndexWriter:
         path = current_version_dir(self.data_dir)
         if path is None:
             return None
-        manifest = Manifest.read(path / "manifest.json")
+        manifest = Manifest.of(path)
         check_embedder(manifest, self.data_dir, self.embedder.name, self.embedder.dim)
         return manifest
 
@@ -331,6 +323,7 @@ class IndexWriter:
             chunks = [c for d in docs for c in self._chunks_of(d, chunked.get(d.doc_id))]
             self._check_token_limit(chunks)
             vectors = self._vectors(chunks, report)
+            fault_point("write.embedded")
             room = max(1, self.max_segments - len(segments))
             segments.extend(self._write_segments(docs, chunks, vectors, room))
         if manifest is not None and not docs and not report.removed:
@@ -357,11 +350,14 @@ class IndexWriter:
         for files in _open_files(self.data_dir, manifest):
             try:
                 gone = {m.doc_id for m in manifest.deleted.get(files.ref.id, ())}
-                for row in files.documents(None, with_text=True):
-                    doc_id, title, source, digest, _, _, _, pages, _, text = row
-                    if doc_id not in gone:
-                        spans = tuple(PageSpan(*p) for p in json.loads(pages))
-                        out.append(Document(doc_id, title, source, text, digest, spans))
+                for d in files.documents(None, with_text=True):
+                    if d.doc_id not in gone:
+                        spans = tuple(PageSpan(*p) for p in d.pages)
+                        out.append(
+                            Document(
+                                d.doc_id, d.title, d.source, d.text or "", d.content_hash, spans
+                            )
+                        )
             finally:
                 files.close()
         return out
@@ -505,9 +501,11 @@ class IndexWriter:
         refs = self.segment_runner(jobs)
         if [r.id for r in refs] != [j.segment_id for j in jobs]:
             raise IndexWriteError("a segment builder returned other segments than it was given")
+        fault_point("write.segments")
         lexical = LexicalStore(lexical_dir(self.data_dir))
         for ref, (_, _, _, terms) in zip(refs, parts, strict=True):
             lexical.add_segment(ref.id, terms)
+        fault_point("write.lexical")
         return refs
 
     def _manifest(self, segments: list[SegmentRef], marks: dict[int, list[Deleted]]) -> Manifest:
@@ -557,10 +555,13 @@ class IndexWriter:
             files = SegmentFiles(self.data_dir, ref, self.embedder.dim)
             try:
                 gone = {m.doc_id for m in marks.get(ref.id, ())}
-                for row in files.documents(None, with_text=True):
-                    doc_id, title, source, digest, _, _, _, pages, _, text = row
-                    if doc_id not in gone:
-                        docs.append(DocRow(doc_id, title, source, digest, json.loads(pages), text))
+                for d in files.documents(None, with_text=True):
+                    if d.doc_id not in gone:
+                        docs.append(
+                            DocRow(
+                                d.doc_id, d.title, d.source, d.content_hash, d.pages, d.text or ""
+                            )
+                        )
                 keep = []
                 for r, chunk in files.iter_chunks():
                     if chunk.doc_id not in gone:

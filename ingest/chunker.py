@@ -7,10 +7,10 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
+from base.errors import ConfigError
 from ingest.loaders import Document
 from ingest.text import sentence_spans
 from ingest.tokens import get_encoding
-from quarry.errors import ConfigError
 
 
 @dataclass(frozen=True)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
+from base.errors import IngestFileError
+from base.progress import progress_bar
 from ingest.loaders import Document, make_doc_id
 from ingest.sandbox import ContainedLoader, ParseLimits
-from quarry.errors import IngestFileError
-from quarry.progress import progress_bar
 
 
 @dataclass
@@ -65,13 +66,23 @@ def load_paths(
         return result
     with ContainedLoader(limits) as loader:
         for path in progress_bar(files, enabled=progress, desc="loading", unit="file"):
-            if not path.exists():
-                result.failures.append(IngestFileError(str(path), "no such file or directory"))
-                continue
-            try:
-                doc = loader.load(path.resolve(), unique_doc_id(path, taken))
-            except IngestFileError as exc:
-                result.failures.append(exc)
-                continue
-            result.documents.append(doc)
+            loaded = load_file(loader, path, partial(unique_doc_id, path, taken))
+            if isinstance(loaded, IngestFileError):
+                result.failures.append(loaded)
+            else:
+                result.documents.append(loaded)
     return result
+
+
+def load_file(
+    loader: ContainedLoader, path: Path, doc_id: str | Callable[[], str]
+) -> Document | IngestFileError:
+    """One file, parsed by ``loader`` (in its sandbox): its document, or why it cannot be read.
+    ``doc_id`` (or what it returns) is asked only for a file that exists. The one per-file step
+    of every ingest, here and on Ray workers (``quarry.distributed``)."""
+    if not path.exists():
+        return IngestFileError(str(path), "no such file or directory")
+    try:
+        return loader.load(path.resolve(), doc_id if isinstance(doc_id, str) else doc_id())
+    except IngestFileError as exc:
+        return exc

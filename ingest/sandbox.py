@@ -21,8 +21,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from base.errors import IngestFileError
 from ingest.loaders import Document, PageSpan, load_file
-from quarry.errors import IngestFileError
 
 log = logging.getLogger("quarry.ingest")
 

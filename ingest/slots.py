@@ -15,20 +15,13 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from ingest.text import MONTH_ABBREVIATIONS, MONTHS
+from base.lexicon import FILLER_WORDS, MONTH_ABBREVIATIONS, MONTHS, STATEMENT_STARTERS
 
 _WORD = re.compile(r"[$€£]?\d[\d,.:/%-]*[^\W\d_]*|[^\W\d_][\w'’.-]*")
 _MONTHS = frozenset(MONTHS) | frozenset(MONTH_ABBREVIATIONS)
 _ORDINAL_DIGITS = re.compile(r"^(\d+)(st|nd|rd|th)$")
-# Words that may differ between two copies of a statement without changing what it claims.
-_FILLER_WORDS = """a an the of in on at to for and or by with from as is was are were be been has
-have had its it this that these those his her their s"""
-_FILLER = frozenset(_FILLER_WORDS.split())
-# Capitalized only because they start a sentence: not values.
-_STARTER_WORDS = """after also although and as but during he her however i if in it last meanwhile
-my next on once our she since so some still their then there they this today we when while yet
-you"""
-_STARTERS = frozenset(_STARTER_WORDS.split())
+_FILLER = frozenset(FILLER_WORDS.split())
+_STARTERS = frozenset(STATEMENT_STARTERS.split())
 _UNITS = frozenset(("thousand", "million", "billion", "trillion", "percent", "per", "cent", "%"))
 SAME_STATEMENT = 0.4  # share of words two sentences must have in common to be one statement
 MIN_SHARED = 3  # ...and at least this many words

@@ -11,53 +11,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-# The months, in calendar order, and how news writes them short ("Oct 19", "Sept. 8"). The one
-# list that sentence splitting, answer types ("a date") and value slots ("Oct" is "October") use.
-MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
-MONTH_ABBREVIATIONS = {m[:3]: m for m in MONTHS if m != "may"} | {"sept": "september"}
+from base.lexicon import ABBREVIATIONS, STOPWORDS
 
-# Words that end with a period but rarely end a sentence.
-_ABBREVIATIONS = set(MONTH_ABBREVIATIONS) | {
-    "mr",
-    "mrs",
-    "ms",
-    "dr",
-    "prof",
-    "sr",
-    "jr",
-    "st",
-    "vs",
-    "etc",
-    "e.g",
-    "i.e",
-    "no",
-    "fig",
-    "u.s",
-    "u.k",
-    "u.n",
-    "inc",
-    "ltd",
-    "co",
-    "corp",
-    "gen",
-    "gov",
-    "sen",
-    "rep",
-    "approx",
-}
 _BOUNDARY = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s+)""")
 _LINE = re.compile(r"[^\n]+")
 
@@ -67,7 +22,7 @@ def _is_abbreviation(text: str, end: int) -> bool:
     while start > 0 and not text[start - 1].isspace():
         start -= 1
     word = text[start:end].rstrip(".").lower().lstrip("(\"'“‘")
-    if word in _ABBREVIATIONS:
+    if word in ABBREVIATIONS:
         return True
     # Single capital initials ("J. Smith") are not sentence ends.
     return len(word) == 1 and word.isalpha()
@@ -116,90 +71,6 @@ def _add(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
 # -- lexical terms ---------------------------------------------------------------------------
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
-STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "been",
-        "but",
-        "by",
-        "can",
-        "could",
-        "did",
-        "do",
-        "does",
-        "for",
-        "from",
-        "had",
-        "has",
-        "have",
-        "how",
-        "if",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "of",
-        "on",
-        "or",
-        "over",
-        "such",
-        "than",
-        "that",
-        "the",
-        "their",
-        "them",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "to",
-        "was",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "while",
-        "who",
-        "whom",
-        "why",
-        "will",
-        "with",
-        "would",
-        "about",
-        "after",
-        "before",
-        "between",
-        "during",
-        "he",
-        "she",
-        "his",
-        "her",
-        "our",
-        "we",
-        "you",
-        "your",
-        "i",
-        "me",
-        "my",
-        "not",
-        "no",
-        "so",
-        "very",
-        "just",
-        "also",
-        "s",
-        "t",
-    ]
-)
 
 
 def _stem(token: str) -> str:

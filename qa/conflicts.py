@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from base.lexicon import DENIAL_WORDS
 from index.retriever import Hit
 from ingest.slots import slot_difference
 from qa.policy import AnswerPolicy
@@ -125,11 +126,7 @@ def find_conflicts(
     return [_conflict(question, [sentence for sentence, _ in per_doc.values()], "figures")]
 
 
-_NEGATION = re.compile(
-    r"\b(not|no|never|nothing|neither|nor|without|denied|denies|deny|unrelated|baseless|"
-    r"unfounded|propaganda|smear)\b|n[’']t\b",
-    re.IGNORECASE,
-)
+_NEGATION = re.compile(rf"\b({'|'.join(DENIAL_WORDS.split())})\b|n[’']t\b", re.IGNORECASE)
 # "not only A but also B", "never been higher": negation words that add or intensify, not deny
 _ADDITIVE = re.compile(
     r"\bnot (only|just|merely|simply)\b|\bnever (been )?(higher|greater|more|before)\b|"

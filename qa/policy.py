@@ -4,7 +4,7 @@ Each field says what it was fitted on. "seed gold" is the 97-question gold set o
 bundled articles (``eval/data/gold.jsonl``); "external dev" is the RGB counterfactual half and the
 SQuAD 2.0 complexity article in ``../shared/eval-data`` (``python -m bench.external``). Margins on
 the embedding's cosine scale were set with all-MiniLM-L6-v2; another embedder needs them re-tuned
-(``python -m eval.calibrate`` re-fits ``abstain_threshold``).
+(``python -m bench.calibrate`` re-fits ``abstain_threshold``).
 """
 
 from __future__ import annotations
@@ -24,6 +24,14 @@ class AnswerPolicy:
     """Largest bonus for coming from a better-ranked passage (seed gold)."""
     support_semantic: float = 0.8
     """Weight of cosine in a sentence's support; the rest is plain word overlap (seed gold)."""
+    name_term_weight: float = 2.0
+    """Weight of a question's numbers and capitalized names in word overlap, against 1 for its
+    other content words (seed gold)."""
+    answer_min_words: int = 6
+    """Fewer words than this make a heading or a label, not an answer sentence (seed gold)."""
+    answer_any_end_words: int = 14
+    """A sentence this long is a candidate even when it does not end like one (a line of a
+    list); shorter ones must end with . ! or … (seed gold)."""
 
     # --- choosing answer sentences without the reader
     max_answer_sentences: int = 3
@@ -36,6 +44,9 @@ class AnswerPolicy:
     """Completion may add the best other sentence of the asked type within this (seed gold)."""
     duplicate_answer: float = 0.5
     """Word-set Jaccard above which a further sentence repeats a chosen one (seed gold)."""
+    neighbour_min_words: int = 3
+    """A neighbour added by completion needs this many words ("Writing by A. Author")
+    (seed gold)."""
 
     # --- the reader (cross-encoder), when on
     reader_candidates: int = 7
@@ -114,78 +125,27 @@ class AnswerPolicy:
     looked for in the sentence alone it cost RGB true one right answer, whose sentence left
     "92nd" to the rest of its snippet)."""
 
-    require_answer_type: bool = True
-    """One of the answer's sentences, after completion, must hold what the question's form asks
-    for (``qa.answer_types``: a person for who, a date for when, a figure for how much), beyond
-    the question's own words (external dev + seed gold at once: RGB noise abstentions 0.14 ->
-    0.26, and 0.28 once "the release date of", "the revenue of", "which actress" counted as
-    asking for a date, money, a person; SQuAD unanswerable +3 and answerable +1 of 197; RGB
-    true +1 (answered wrong before); the seed set unchanged; checked before completion it cost
-    the seed set 4 answerable questions). "Which city / country / venue ...?" asks for a place
-    (a capitalized name that is not a body's, prize's, event's or work's): RGB noise +1 of 50
-    ("the 2004 Summer Olympics" for the 2008 host city), nothing else changed; "where" is left
-    out, its answers being as often phrases ("between P and PSPACE", SQuAD)."""
-
-    require_whole_answer: bool = True
-    """The sentence that holds what the question's form asks for must also hold the years the
-    question names (in it or the sentence before it) and its pinned numbers (in its passage):
-    a person in one sentence and "2017" in another answer halves of different questions. A
-    company or team counts here as a who-question's answer ("The Walt Disney Co."). External
-    dev + seed gold at once, each of the three checks here turned off alone in the shipped
-    configuration: RGB noise abstentions 0.38 -> 0.44 with it, RGB true answerable abstention
-    0.06 -> 0.10 (both "Xenoblade Chronicles 2" questions, answered wrong before with a
-    soundtrack's date); SQuAD and the seed set unchanged. With the three together, RGB
-    conflict's answerable abstention rose 0.02 -> 0.06, its accuracy unchanged (0.86). Also
-    requiring the asked event in that one sentence cost RGB true a right answer (Joe Biden
-    named in one sentence, "winning" in another) and took its answerable abstention to 0.12,
-    so the event is checked on its own (``require_asked_event``)."""
-    require_asked_event: bool = True
-    """A question about who won, or when something was released, founded, acquired or hosted,
-    needs an answer sentence (or the sentence before it) that states that event in some form
-    (``qa.qualifiers._EVENTS``: "victory", "champion" for "won"). Same fit: RGB noise 0.38 ->
-    0.44 (nominees for the winner, an announcement for a release), RGB true answerable
-    abstention 0.08 -> 0.10 (the Oscar nominees for the winner, answered wrong before); SQuAD
-    and the seed set unchanged."""
-    require_current_holder: bool = True
-    """"Who is the <role> of ...?" is not answered by sentences whose only person is a former
-    holder ("former CEO") or holds the role at another body ("presidents of CONCACAF", "UEFA
-    president", "Vice President" for the president of FIFA). Same fit: RGB noise 0.42 -> 0.44
-    with former holders, 0.46 -> 0.48 with other bodies; nothing else changed."""
-
-    require_exact_subject: bool = True
-    """The answer may not speak only of something other than the very thing asked: of it
-    only as a prospect ("contenders for the 2019 US Open men's title; each with a shot at
-    the year-end No. 1 ranking"), of a name with a word put inside ("the best supporting
-    actor Oscar" for "Best Actor"), with another first word ("Hawaii State Teacher of the
-    Year" for the National one) or as the start of a longer name ("NBA Draft Combine"), of a
-    part ("stage 13 of the Tour de France"), another edition ("the 2022 US Open" for 2021), a
-    record ("the most wins" for who won), a role whose holder it does not say ("its lead
-    actress"), or with a qualifier swapped for its opposite ("best actress"). A sentence
-    beside them that names nothing of the kind asked, or states no event asked about, does
-    not answer either. External dev + seed gold at once: the first three forms, with
-    ``second_look_passages`` (which they came with), RGB noise 0.44 -> 0.48 (50 questions)
-    and RGB true's answerable abstention 0.04 -> 0.06 (the year-end No. 1, answered wrong
-    before, its answer at retrieval rank 7); the others, with the sentences beside them and
-    "Las Vegas" read as a place, RGB noise 0.48 -> 0.58 of the same 50 questions (0.53 ->
-    0.65 of the 43 whose answer no noise holds) and SQuAD unanswerable abstention 0.448 ->
-    0.453; RGB true, RGB conflict, SQuAD answerable and the seed set unchanged."""
-    require_polarity: bool = True
-    """A negated question ("What is not ...?") must be answered by a sentence that negates
-    (``qa.qualifiers``; the sentence or the sentence before it). External dev + seed gold at
-    once, with the other settings as shipped: SQuAD unanswerable abstention 0.240 -> 0.457 for
-    one answerable question of 197 (a garbled "most commonly not ascribed" question); RGB
-    and the seed set unchanged (their questions are rarely negated)."""
-    require_same_qualifiers: bool = True
-    """The answer must not swap one of the question's qualifiers for its opposite ("least" for
-    "most", "women's" for "men's"; a fixed list of general English pairs). Same fit: SQuAD
-    unanswerable 0.403 -> 0.457, no answerable question of any set changed."""
-    require_known_names: bool = True
-    """Every identifier the question names (a word with an inner capital or with letters and
-    digits: "NQ-complete", "iPhone", "COVID-19") must be in the documents. Same fit: SQuAD
-    unanswerable 0.425 -> 0.457, no answerable question changed. Capitalized words counted as
-    names too cost answers to misspelt or aliased names ("Hatmanis", "America" for "the
-    U.S."); plain numbers are left to ``require_asked_numbers``, which knows "3" from
-    "third"."""
+    checks: tuple[str, ...] = (
+        "reader_answers",
+        "support",
+        "asked_pins",
+        "asked_kind",
+        "whole_answer",
+        "known_names",
+        "same_qualifiers",
+        "asked_event",
+        "current_holder",
+        "exact_subject",
+        "polarity",
+    )
+    """The abstention checks (``qa.checks``, one module each, each saying what it was fitted
+    on), run in this order; the first that finds a reason abstains. "read" checks look at every
+    sentence read (no sentence answers, weak support, an asked year or number missing), then
+    the answer is completed and the "answer" checks look at its sentences (what the form asks
+    for, one sentence for the whole question, a name no document holds, a swapped qualifier,
+    the event asked about, a current holder of the role, the very thing asked, a negation).
+    When documents give different values for the answer, only the checks that say so
+    (``on_disagreement``: the first two) run, and the disagreement is shown instead."""
 
     # --- a second look
     second_look_passages: int = 2
@@ -234,7 +194,14 @@ class AnswerPolicy:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> AnswerPolicy:
         known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
+        values = {k: v for k, v in data.items() if k in known}
+        if "checks" in values:
+            values["checks"] = tuple(values["checks"])
+        return cls(**values)
 
     def with_(self, **changes: Any) -> AnswerPolicy:
         return replace(self, **changes)
+
+    def without(self, *names: str) -> AnswerPolicy:
+        """This policy with the checks ``names`` left out (the rest keep their order)."""
+        return replace(self, checks=tuple(c for c in self.checks if c not in names))

@@ -32,19 +32,15 @@ import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
+from base.lexicon import EVENTS, NEGATING_WORDS, NEGATORS, OPPOSITE_PAIRS, SAME_THING_WORDS
 from qa.answer_types import YEARS, matches
 
 # Negation. A question is negated by an explicit negator; a statement may also say it with
 # "lack of", "without", "failed to", "except" and the like. "whether or not", "may or may not",
 # "not only", "No. 1" and "yes/no" negate nothing.
-_NEGATOR = r"\b(not|never|no|none|nor|neither|nobody|nothing|nowhere|cannot)\b|n[’']t\b"
+_NEGATOR = rf"\b({'|'.join(NEGATORS.split())})\b|n[’']t\b"
 _NEGATED_QUESTION = re.compile(_NEGATOR, re.IGNORECASE)
-_NEGATION = re.compile(
-    _NEGATOR + r"|\b(without|lacks?|lacking|lacked|absence|absent|fails?|failed|failure|unable|"
-    r"hardly|rarely|seldom|barely|refused?|refuses|denied|denies|except|excluding|excluded|"
-    r"excludes|instead)\b",
-    re.IGNORECASE,
-)
+_NEGATION = re.compile(_NEGATOR + rf"|\b({NEGATING_WORDS})\b", re.IGNORECASE)
 _NOT_A_NEGATION = re.compile(
     r"\bor not\b|\bor (may|might|can|could|does|did|do|is|are|was|were|will|would) not\b|"
     r"\bnot (only|just|merely)\b|\bno (doubt|matter)\b|\bno\.?\s*\d|\byes\s*(/|or)\s*no\b",
@@ -54,37 +50,10 @@ _NEGATING_PREFIX = re.compile(r"\b(un|in|im|il|ir|non-?|dis)([a-z]{4,})\b", re.I
 _WORD = re.compile(r"[a-z]+")
 _WORD_CASED = re.compile(r"[A-Za-z]+")
 
-# Qualifiers that flip a statement's meaning when swapped: general English opposites (degree,
-# order, direction, sex, sign), not words of any one corpus.
-_OPPOSITE_PAIRS = """
-    most/least more/less more/fewer most/fewest greatest/least maximum/minimum max/min
-    best/worst better/worse largest/smallest larger/smaller large/small biggest/smallest
-    bigger/smaller big/small highest/lowest higher/lower high/low upper/lower top/bottom
-    longest/shortest longer/shorter long/short widest/narrowest wider/narrower wide/narrow
-    heaviest/lightest heavier/lighter heavy/light strongest/weakest stronger/weaker strong/weak
-    fastest/slowest faster/slower fast/slow hardest/easiest harder/easier hard/easy
-    oldest/youngest older/younger oldest/newest older/newer old/new
-    earliest/latest earlier/later early/late first/last before/after above/below
-    inside/outside inner/outer internal/external increase/decrease increased/decreased
-    increases/decreases rise/fall rose/fell gain/loss gained/lost win/lose won/lost wins/losses
-    winner/loser winners/losers success/failure successful/unsuccessful accept/reject
-    accepted/rejected include/exclude included/excluded import/export imports/exports
-    buy/sell bought/sold buyer/seller positive/negative true/false correct/incorrect
-    legal/illegal possible/impossible always/never all/none
-    men/women man/woman male/female boys/girls boy/girl his/her husband/wife
-    actor/actress actors/actresses king/queen prince/princess father/mother son/daughter
-    brother/sister
-    north/south east/west northern/southern eastern/western left/right
-    public/private domestic/foreign national/international rich/poor cheap/expensive
-    hot/cold warm/cool wet/dry open/closed opened/closed start/end began/ended beginning/end
-    entry/exit arrival/departure input/output cause/effect major/minor simple/complex
-    common/rare frequent/rare
-"""
-
 
 def _opposites() -> dict[str, frozenset[str]]:
     out: dict[str, set[str]] = {}
-    for pair in _OPPOSITE_PAIRS.split():
+    for pair in OPPOSITE_PAIRS.split():
         a, b = pair.split("/")
         out.setdefault(a, set()).add(b)
         out.setdefault(b, set()).add(a)
@@ -159,39 +128,9 @@ def unknown_names(question: str, known: Callable[[str], bool]) -> list[str]:
     return [name for name in asked_names(question) if not known(name)]
 
 
-# Events a question may ask about, each as (the question's words for it, the participle that
-# names it, the words a statement of it uses). General English, not words of any one corpus.
-_EVENTS = [
-    (
-        r"won|wins?|winners?",
-        "won",
-        r"won|wins?|winners?|winning|victor(y|ies|ious)?|champions?|championships?|titles?|"
-        r"triumph\w*|beat|beats|beaten|defeat\w*|clinch\w*|claim\w*|lift\w*|crowned|awarded|"
-        r"took home|receiv\w*|earn\w*|honou?red|named|gold",
-    ),
-    (
-        r"released?|releases",
-        "released",
-        r"releas\w*|launch\w*|out|available|arriv\w*|debut\w*|hit|hits|ship\w*|premier\w*|"
-        r"came|comes?|coming|on sale|publish\w*|issued|air(s|ed)|open(s|ed)",
-    ),
-    (
-        r"founded|founders?",
-        "founded",
-        r"found\w*|establish\w*|formed|created|started|launched|set up|incorporated|began|"
-        r"opened",
-    ),
-    (
-        r"acquired?|acquires|bought|purchased?",
-        "acquired",
-        r"acqui\w*|bought|buys?|buying|purchas\w*|takes over|took over|taken over|takeover|"
-        r"deal|merg\w*|own\w*|sold|sale",
-    ),
-    (r"hosted|hosts?", "hosted", r"host\w*|held|staged|venue|took place"),
-]
 _EVENT_CHECKS = {
     name: (re.compile(rf"\b({asked})\b", re.IGNORECASE), re.compile(rf"\b({said})\b", re.I))
-    for asked, name, said in _EVENTS
+    for asked, name, said in EVENTS
 }
 
 
@@ -299,13 +238,7 @@ _RECORD = re.compile(
     re.IGNORECASE,
 )
 _WON = _EVENT_CHECKS["won"][1]
-# Words after a name that still name the same thing: a company's legal form, the deciding
-# match of an event ("World Cup Final"), or its formal name ("Wimbledon Championships").
-_SAME_THING_WORDS = """
-    inc corp corporation co company ltd llc group holdings plc
-    final finals tournament championship championships
-"""
-_SAME_THING = set(_SAME_THING_WORDS.split())
+_SAME_THING = set(SAME_THING_WORDS.split())
 # A capitalized word right after a name, not a Roman numeral ("Super Bowl LV" is one edition).
 _NEXT_NAME_WORD = re.compile(r"\s+(?![IVXLC]+\b)([A-Z][a-z][\w'’-]*)")
 # "Who is the lead actress in La La Land?": the role, and whose it is.

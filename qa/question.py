@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from quarry.errors import InvalidQuestion
+from base.errors import InvalidQuestion
 
 MAX_QUESTION_CHARS = 2000
 

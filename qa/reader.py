@@ -24,7 +24,7 @@ from typing import Protocol
 
 import numpy as np
 
-from quarry.errors import ConfigError
+from base.errors import ConfigError
 
 MAX_TOKENS = 512
 CACHE = 20_000

@@ -35,13 +35,13 @@ from pathlib import Path
 
 import numpy as np
 
+from base.errors import ConfigError, IngestFileError
+from base.progress import progress_bar
 from index.layout import SegmentRef
 from index.writer import SegmentJob, build_segment
 from ingest.chunker import Chunk, SentenceChunker
-from ingest.discover import LoadResult, iter_files, unique_doc_id
+from ingest.discover import LoadResult, iter_files, load_file, unique_doc_id
 from ingest.loaders import Document
-from quarry.errors import ConfigError, IngestFileError
-from quarry.progress import progress_bar
 
 log = logging.getLogger("quarry.distributed")
 _LOCAL = re.compile(r"local:(\d+)")
@@ -129,15 +129,11 @@ def _load_and_chunk(
     out: list[tuple[str, Document | None, list[Chunk], str]] = []
     with ContainedLoader() as loader:
         for path, doc_id in items:
-            if not Path(path).exists():
-                out.append((path, None, [], "no such file or directory"))
-                continue
-            try:
-                doc = loader.load(Path(path), doc_id)
-            except IngestFileError as exc:
-                out.append((path, None, [], exc.reason))
-                continue
-            out.append((path, doc, chunker.chunk(doc), ""))
+            loaded = load_file(loader, Path(path), doc_id)
+            if isinstance(loaded, IngestFileError):
+                out.append((path, None, [], loaded.reason))
+            else:
+                out.append((path, loaded, chunker.chunk(loaded), ""))
     return out
 
 

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
+from base.errors import NoIndexError
 from index.embedders import Embedder, EmbedderSlot
-from index.store import CURRENT, IndexVersion, open_current
+from index.layout import pointer_state
+from index.store import IndexVersion, open_current
 from qa.answer import Answerer
 from qa.policy import AnswerPolicy
 from qa.reader import CrossEncoderReader, Reader
-from qa.types import Answer
-from quarry.errors import NoIndexError
+from qa.types import Answer, Retrieval
 from quarry.ingestor import dense_from
 from quarry.settings import Settings
 
@@ -62,15 +64,6 @@ class Engine:
                 self._reader = CrossEncoderReader(threads=self.settings.threads)
             return self._reader
 
-    def _pointer_state(self) -> tuple[float, bytes] | None:
-        path = Path(self.settings.data_dir) / CURRENT
-        try:
-            return (path.stat().st_mtime, path.read_bytes().strip())
-        except FileNotFoundError:
-            versions = Path(self.settings.data_dir) / "versions"
-            # no pointer but versions on disk: damaged, not empty (open_current serves the newest)
-            return (0.0, b"") if versions.is_dir() and any(versions.iterdir()) else None
-
     def answerer(self) -> Answerer:
         """The answerer for the live version. A newly published version is opened in the
         background; until it is ready (at most ``switch_wait_s`` per request) the previous one
@@ -80,7 +73,7 @@ class Engine:
             NoIndexError: nothing ingested yet.
             IndexMismatchError: the index was built with another embedder.
         """
-        state = self._pointer_state()
+        state = pointer_state(Path(self.settings.data_dir))
         current = self._answerer
         if current is not None and state == self._pointer:
             return current
@@ -136,5 +129,32 @@ class Engine:
     def version(self) -> IndexVersion:
         return self.answerer().version
 
+    def steps(self, question: str, top_k: int | None = None) -> Iterator[Retrieval | Answer]:
+        """The one way to answer: yields the ``Retrieval`` (the passages) and then the
+        ``Answer`` composed from it. ``top_k`` None is QUARRY_TOP_K. The live version is
+        resolved now, so ``NoIndexError`` is raised by this call, before any step is taken."""
+        answerer = self.answerer()
+
+        def run() -> Iterator[Retrieval | Answer]:
+            retrieval = answerer.retrieve(question, top_k)
+            yield retrieval
+            yield answerer.compose(retrieval)
+
+        return run()
+
     def answer(self, question: str, top_k: int | None = None) -> Answer:
-        return self.answerer().answer(question, top_k)
+        """The answer to ``question`` (the last of ``steps``)."""
+        *_, answer = self.steps(question, top_k)
+        assert isinstance(answer, Answer)
+        return answer
+
+
+def engine_over(corpus: Path, data_dir: Path, embedder: Embedder | None = None) -> Engine:
+    """An engine over an index of the ``corpus`` folder in ``data_dir`` (ingested with prune, so
+    the index holds exactly that folder), with default settings otherwise."""
+    from quarry.ingestor import Ingestor
+    from quarry.settings import settings_from
+
+    engine = Engine(settings_from(data_dir=data_dir), embedder=embedder)
+    Ingestor(engine.settings, engine.embedder, progress=False).ingest([corpus], prune=True)
+    return engine

@@ -7,18 +7,20 @@ the writer's rules are decided in one place.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from base.errors import ConfigError, NoIndexError
+from base.faults import fault_point
 from index.dense import DenseConfig
 from index.embedders import Embedder, EmbedderSlot, RecordedEmbedder
 from index.layout import current_version_dir
 from index.writer import EmbedRunner, IndexWriter, SegmentRunner, WriteReport
 from ingest.chunker import Chunker, SentenceChunker
-from ingest.discover import LoadResult
+from ingest.discover import LoadResult, load_paths
 from ingest.loaders import Document
-from quarry.errors import ConfigError, NoIndexError
 from quarry.settings import Settings
 
 
@@ -95,12 +97,20 @@ class Ingestor:
         if ray is not None:
             return self._ingest_on_ray(list(paths), prune, ray)
         writer = self.writer()
-        loaded = writer.load(paths)
-        return IngestResult(loaded, writer.apply(loaded.documents, prune_missing=prune))
+        loaded_at = time.time()
+        loaded = self.load(paths)
+        fault_point("ingest.loaded")
+        report = writer.apply(loaded.documents, prune_missing=prune, loaded_at=loaded_at)
+        return IngestResult(loaded, report)
+
+    def load(self, paths: Iterable[Path]) -> LoadResult:
+        """Read the files under ``paths`` (in the sandbox), with doc ids kept stable against the
+        live index (a file whose name another source already uses gets a hashed suffix)."""
+        from index.writer import existing_sources
+
+        return load_paths(paths, existing_sources(self.data_dir), progress=self.progress)
 
     def _ingest_on_ray(self, paths: list[Path], prune: bool, address: str) -> IngestResult:
-        import time
-
         from index.writer import existing_sources
         from quarry.distributed import (
             load_on_ray,
@@ -146,7 +156,7 @@ class Ingestor:
             raise NoIndexError(str(self.data_dir))
         from index.layout import Manifest
 
-        m = Manifest.read(path / "manifest.json")
+        m = Manifest.of(path)
         return self.writer(
             RecordedEmbedder(m.embedder, m.dim), SentenceChunker(m.chunk_size, m.chunk_overlap)
         )

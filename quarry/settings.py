@@ -9,8 +9,9 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from base.errors import ConfigError
+from index.policy import RETRIEVAL
 from qa.policy import AnswerPolicy
-from quarry.errors import ConfigError
 
 DEFAULT_EMBEDDER = "all-MiniLM-L6-v2"
 REPO_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -30,12 +31,14 @@ class Settings(BaseSettings):
     chunk_size: int = Field(160, ge=16, le=8192, description="Max tokens (cl100k_base) per chunk.")
     chunk_overlap: int = Field(32, ge=0, le=4096, description="Tokens shared by adjacent chunks.")
     retrieval: Literal["dense", "lexical", "hybrid"] = "hybrid"
-    hybrid_alpha: float = Field(0.6, ge=0.0, le=1.0, description="Weight of dense in fusion.")
+    hybrid_alpha: float = Field(
+        RETRIEVAL.alpha, ge=0.0, le=1.0, description="Weight of dense in fusion."
+    )
     top_k: int = Field(5, ge=1, le=50)
     abstain_threshold: float = Field(
         AnswerPolicy.abstain_threshold,
         description="Answers whose best sentence supports an answer less than this abstain "
-        "(calibrated on the gold set: python -m eval.calibrate). With the reader on, support "
+        "(calibrated on the gold set: python -m bench.calibrate). With the reader on, support "
         "may fall a little lower (the policy's reader_support_slack) unless it is confident.",
     )
     max_answer_sentences: int = Field(

@@ -85,7 +85,7 @@ def start_server(env: dict[str, str], port: int, timeout: float = 120.0):
     import httpx
 
     proc = subprocess.Popen(
-        [sys.executable, "-m", "quarry.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "cli", "serve", "--port", str(port)],
         env={**os.environ, "HF_HUB_OFFLINE": "1", **env},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -120,3 +120,21 @@ def test_openapi_documents_the_contract(client):
         "quote",
         "score",
     } <= set(props)
+
+
+def test_quarry_top_k_is_the_default_for_ask_and_the_stream(seed_settings, real_embedder):
+    """With no ``top_k`` in the body, QUARRY_TOP_K decides how many passages are read, for
+    POST /ask and /ask/stream alike; a ``top_k`` in the body still wins."""
+    import json
+
+    settings = seed_settings.model_copy(update={"top_k": 3})
+    app = create_app(settings, Engine(settings, embedder=real_embedder))
+    question = {"question": QUESTIONS[0]}
+    with TestClient(app) as c:
+        assert len(c.post("/ask", json=question).json()["passages"]) == 3
+        assert len(c.post("/ask", json={**question, "top_k": 7}).json()["passages"]) == 7
+        stream = c.post("/ask/stream", json=question).text
+        done = stream.split("event: done\ndata: ", 1)[1].split("\n", 1)[0]
+        assert len(json.loads(done)["passages"]) == 3
+        retrieval = stream.split("event: retrieval\ndata: ", 1)[1].split("\n", 1)[0]
+        assert len(json.loads(retrieval)["passages"]) == 3

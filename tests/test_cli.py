@@ -15,7 +15,7 @@ pytestmark = pytest.mark.slow
 def quarry(*args, data_dir, check=True):
     env = {**os.environ, "QUARRY_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1"}
     out = subprocess.run(
-        [sys.executable, "-m", "quarry.cli", *args],
+        [sys.executable, "-m", "cli", *args],
         env=env,
         capture_output=True,
         text=True,
@@ -102,7 +102,7 @@ def one_error_line(out) -> str:
 )
 def test_every_user_error_is_one_line(tmp_path, args, env, expected):
     out = subprocess.run(
-        [sys.executable, "-m", "quarry.cli", *args],
+        [sys.executable, "-m", "cli", *args],
         env={**os.environ, "QUARRY_DATA_DIR": str(tmp_path / "d"), "HF_HUB_OFFLINE": "1", **env},
         capture_output=True,
         text=True,
@@ -137,7 +137,7 @@ def test_full_disk_is_one_line_and_keeps_the_live_index(tmp_path):
         resource.setrlimit(resource.RLIMIT_FSIZE, (1_000_000, 1_000_000))
 
     out = subprocess.run(
-        [sys.executable, "-m", "quarry.cli", "ingest", str(extra)],
+        [sys.executable, "-m", "cli", "ingest", str(extra)],
         env={**os.environ, "QUARRY_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1"},
         capture_output=True,
         text=True,
@@ -169,7 +169,7 @@ def test_progress_bar_on_a_terminal_and_summary_when_piped(tmp_path):
     main, secondary = pty.openpty()
     env = {**os.environ, "QUARRY_DATA_DIR": str(tmp_path / "d"), "HF_HUB_OFFLINE": "1"}
     proc = subprocess.run(
-        [sys.executable, "-m", "quarry.cli", "ingest", str(folder)],
+        [sys.executable, "-m", "cli", "ingest", str(folder)],
         env=env,
         stdout=subprocess.PIPE,
         stderr=secondary,

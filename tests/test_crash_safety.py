@@ -1,15 +1,15 @@
 """Kill -9 a real `quarry ingest` at several points: the previous index must stay fully usable."""
 
-import contextlib
 import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
+from base.faults import POINTS
+from index import layout
 from index.store import open_current
 from quarry.engine import Engine
 from quarry.settings import Settings
@@ -32,26 +32,27 @@ def big_corpus(path: Path, n: int = 150) -> Path:
     return path
 
 
-def start_ingest(corpus: Path, data_dir: Path) -> subprocess.Popen:
-    env = {**os.environ, "QUARRY_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1"}
+def start_ingest(corpus: Path, data_dir: Path, faults: str = "") -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "QUARRY_DATA_DIR": str(data_dir),
+        "HF_HUB_OFFLINE": "1",
+        "QUARRY_FAULTS": faults,
+    }
     return subprocess.Popen(
-        [sys.executable, "-m", "quarry.cli", "ingest", str(corpus)],
+        [sys.executable, "-m", "cli", "ingest", str(corpus)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
 
 
-def wait_for(pred, timeout=120.0) -> bool:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if pred():
-            return True
-        time.sleep(0.01)
-    return False
+# Where the ingest kills itself (``base.faults``): each step of a write, in order. Only a kill
+# after CURRENT moved may leave the new version live.
+KILL_POINTS = list(POINTS)
 
 
-@pytest.mark.parametrize("point", ["startup", "embedding", "publishing"])
+@pytest.mark.parametrize("point", KILL_POINTS)
 def test_kill_mid_ingest_keeps_previous_index(tmp_path, seed_settings, real_embedder, point):
     data_dir = tmp_path / "data"
     import shutil
@@ -60,34 +61,19 @@ def test_kill_mid_ingest_keeps_previous_index(tmp_path, seed_settings, real_embe
     before = open_current(data_dir)
     before_version, before_docs = before.name, len(before.documents())
     corpus = big_corpus(tmp_path / "big")
-    proc = start_ingest(corpus, data_dir)
-    try:
-        if point == "startup":
-            time.sleep(1.0)
-        elif point == "embedding":
-            assert wait_for(
-                lambda: (
-                    (data_dir / "embeddings.sqlite-wal").exists()
-                    and (data_dir / "embeddings.sqlite-wal").stat().st_size > 0
-                )
-            )
-        else:
-            wait_for(lambda: any(data_dir.glob("staging-*")) or proc.poll() is not None)
-        with contextlib.suppress(ProcessLookupError):  # it may have finished publishing already
-            os.kill(proc.pid, signal.SIGKILL)
-    finally:
-        proc.wait(timeout=60)
+    proc = start_ingest(corpus, data_dir, faults=f"{point}=kill")
+    assert proc.wait(timeout=600) == -signal.SIGKILL  # it died there, by its own hand
     after = open_current(data_dir)
-    if after.name != before_version:  # the kill came after the atomic swap: the new one is whole
-        assert point == "publishing" and len(after.documents()) == before_docs + 150
+    if point == "write.current":  # the kill came after the atomic swap: the new one is whole
+        assert after.name != before_version and len(after.documents()) == before_docs + 150
     else:
-        assert len(after.documents()) == before_docs
+        assert after.name == before_version and len(after.documents()) == before_docs
     engine = Engine(Settings(data_dir=data_dir), embedder=real_embedder)
     answer = engine.answer("Who is the spokesman of China's Foreign Ministry?")
     assert not answer.abstained and "Lin Jian" in answer.answer
     # The next ingest cleans up what the killed one left and completes.
     done = subprocess.run(
-        [sys.executable, "-m", "quarry.cli", "ingest", str(corpus)],
+        [sys.executable, "-m", "cli", "ingest", str(corpus)],
         env={**os.environ, "QUARRY_DATA_DIR": str(data_dir)},
         capture_output=True,
         text=True,
@@ -95,7 +81,7 @@ def test_kill_mid_ingest_keeps_previous_index(tmp_path, seed_settings, real_embe
     )
     assert done.returncode == 0, done.stderr
     assert not list(data_dir.glob("staging-*"))
-    assert len(list((data_dir / "versions").iterdir())) <= 2
+    assert len(list(layout.version_names(data_dir))) <= 2
     assert len(open_current(data_dir).documents()) == before_docs + 150
 
 

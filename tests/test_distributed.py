@@ -6,10 +6,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from base.errors import ConfigError
 from index.store import open_current
 from quarry.distributed import parse_address, ray_cluster
 from quarry.engine import Engine
-from quarry.errors import ConfigError
 from quarry.ingestor import Ingestor
 from quarry.settings import Settings
 

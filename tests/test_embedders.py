@@ -5,8 +5,8 @@ import socket
 import numpy as np
 import pytest
 
+from base.errors import ConfigError
 from index.embedders import load_embedder
-from quarry.errors import ConfigError
 
 pytestmark = pytest.mark.slow
 NAMES = ["all-MiniLM-L6-v2", "minilm-onnx", "bge-small", "e5-small"]

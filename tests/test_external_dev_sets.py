@@ -21,10 +21,9 @@ HELD: dict[tuple[str, str], float] = {}
 
 @pytest.fixture(scope="module")
 def engine_for(real_embedder):
-    from quarry.engine import Engine
-    from quarry.settings import Settings
+    from quarry.engine import engine_over
 
-    return lambda data_dir: Engine(Settings(data_dir=data_dir), embedder=real_embedder)
+    return lambda corpus, data_dir: engine_over(corpus, data_dir, real_embedder)
 
 
 @pytest.mark.parametrize("name", sorted(TARGETS))

@@ -5,6 +5,8 @@ import math
 import numpy as np
 import pytest
 
+from base.errors import ConfigError, DocumentNotFound, IndexMismatchError, NoIndexError
+from index import layout
 from index.lexical import LexicalStore
 from index.retriever import Retriever
 from index.store import open_current
@@ -12,7 +14,6 @@ from index.writer import IndexWriter
 from ingest.chunker import SentenceChunker
 from ingest.discover import load_paths
 from ingest.text import tokenize
-from quarry.errors import ConfigError, DocumentNotFound, IndexMismatchError, NoIndexError
 from tests.fakes import HashingEmbedder
 
 
@@ -173,7 +174,7 @@ def test_chunks_the_embedder_would_truncate_are_refused(tmp_path, corpus_copy):
         writer(tmp_path / "data", emb, size=30, overlap=5).apply(
             load_paths([corpus_copy], progress=False).documents
         )
-    assert not (tmp_path / "data" / "CURRENT").exists()
+    assert not (tmp_path / "data" / layout.CURRENT).exists()
 
 
 def test_old_versions_are_collected(tmp_path, corpus_copy):
@@ -181,7 +182,7 @@ def test_old_versions_are_collected(tmp_path, corpus_copy):
     docs = load_paths([corpus_copy], progress=False).documents
     for i in range(4):
         w.apply(docs[: i + 1])
-    versions = list((tmp_path / "data" / "versions").iterdir())
+    versions = layout.version_names(tmp_path / "data")
     assert len(versions) == 2
     assert not list((tmp_path / "data").glob("staging-*"))
 

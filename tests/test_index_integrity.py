@@ -9,41 +9,32 @@ from pathlib import Path
 import httpx
 import pytest
 
+from index import layout
 from tests.conftest import CORPUS, free_port, start_server
 from tests.test_cli import quarry
 
 pytestmark = pytest.mark.slow
 
 
-def spawn(*args, data_dir):
+def spawn(*args, data_dir, faults=""):
     return subprocess.Popen(
-        [sys.executable, "-m", "quarry.cli", *args],
-        env={**os.environ, "QUARRY_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1"},
+        [sys.executable, "-m", "cli", *args],
+        env={
+            **os.environ,
+            "QUARRY_DATA_DIR": str(data_dir),
+            "HF_HUB_OFFLINE": "1",
+            "QUARRY_FAULTS": faults,
+        },
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
 
 
-def parse_worker_of(pid: int) -> bool:
-    """Whether process ``pid`` has started its file-parsing worker (``ingest.sandbox``)."""
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:
-        return False
-    for child in children:
-        try:
-            if b"ingest.sandbox" in Path(f"/proc/{child}/cmdline").read_bytes():
-                return True
-        except OSError:
-            continue
-    return False
-
-
 def test_current_naming_a_missing_version_is_damage_not_an_empty_index(tmp_path):
     data = tmp_path / "d"
     quarry("ingest", str(CORPUS), data_dir=data)
-    (data / "CURRENT").write_text("v00000000000000-0\n")  # a version that is not there
+    (data / layout.CURRENT).write_text("v00000000000000-0\n")  # a version that is not there
     assert "000_c2cc40ca7ae94980" in quarry("docs", data_dir=data).stdout  # newest valid served
     doctor = quarry("doctor", data_dir=data, check=False)
     assert doctor.returncode == 1 and "damaged" in doctor.stdout
@@ -53,14 +44,14 @@ def test_current_naming_a_missing_version_is_damage_not_an_empty_index(tmp_path)
     quarry("ingest", str(extra), data_dir=data)
     docs = quarry("docs", data_dir=data).stdout
     assert "note" in docs and "000_c2cc40ca7ae94980" in docs  # nothing was lost
-    assert len(list((data / "versions").iterdir())) == 2  # no clean-up while damaged
+    assert len(layout.version_names(data)) == 2  # no clean-up while damaged
     assert "ok: CURRENT" in quarry("doctor", data_dir=data).stdout  # the write repaired it
 
 
 def test_garbage_current_still_serves_and_doctor_repairs_it(tmp_path):
     data = tmp_path / "d"
     quarry("ingest", str(CORPUS), data_dir=data)
-    (data / "CURRENT").write_bytes(b"\xff\xfe\x00garbage\x9c")
+    (data / layout.CURRENT).write_bytes(b"\xff\xfe\x00garbage\x9c")
     port = free_port()
     proc = start_server({"QUARRY_DATA_DIR": str(data)}, port)
     try:
@@ -75,23 +66,33 @@ def test_garbage_current_still_serves_and_doctor_repairs_it(tmp_path):
 
 
 def test_a_delete_during_a_long_ingest_is_not_undone(tmp_path):
+    """The ingest is held at a fault point after reading its files and before it writes (see
+    ``base.faults``), the delete runs in that gap, then the ingest goes on: the race happens
+    on every run, at any load, and the delete must win."""
     data = tmp_path / "d"
     folder = tmp_path / "corpus"
     folder.mkdir()
     for f in CORPUS.iterdir():
         (folder / f.name).write_bytes(f.read_bytes())
     quarry("ingest", str(folder), data_dir=data)
-    for i in range(4000):  # a slow load: many files, one text (embedded once)
-        (folder / f"filler-{i:04d}.txt").write_text("A filler note about nothing in particular.\n")
-    ingest = spawn("ingest", str(folder), data_dir=data)
-    deadline = time.monotonic() + 120
-    while not parse_worker_of(ingest.pid):  # the ingest has begun reading files
-        assert time.monotonic() < deadline and ingest.poll() is None
-        time.sleep(0.05)
-    quarry("rm", "000_c2cc40ca7ae94980", data_dir=data)  # while the ingest is still loading
-    out, err = ingest.communicate(timeout=600)
+    (folder / "note.txt").write_text("A note about the deal, written later.\n")  # a real write
+    gate = tmp_path / "gate"
+    ingest = spawn("ingest", str(folder), data_dir=data, faults=f"ingest.loaded=hold:{gate}")
+    try:
+        deadline = time.monotonic() + 300
+        while not Path(f"{gate}.reached").exists():  # the files are read, nothing written yet
+            assert time.monotonic() < deadline and ingest.poll() is None, ingest.stderr
+            time.sleep(0.05)
+        quarry("rm", "000_c2cc40ca7ae94980", data_dir=data)
+        gate.touch()  # let the ingest write
+        out, err = ingest.communicate(timeout=600)
+    finally:
+        gate.touch()
+        if ingest.poll() is None:
+            ingest.kill()
+            ingest.wait()
     assert ingest.returncode == 0, err
-    assert "1 deleted meanwhile" in out  # the race happened, and the delete won
+    assert "1 added" in out and "1 deleted meanwhile, not re-added (000_c2cc40ca7ae94980)" in out
     assert "000_c2cc40ca7ae94980" not in quarry("docs", data_dir=data).stdout
 
 

@@ -38,7 +38,7 @@ def live(tmp_path_factory, seed_settings):
         "HF_HUB_OFFLINE": "1",
     }
     subprocess.run(
-        [sys.executable, "-m", "quarry.cli", "ingest", str(corpus)],
+        [sys.executable, "-m", "cli", "ingest", str(corpus)],
         env=env,
         check=True,
         capture_output=True,
@@ -55,7 +55,7 @@ def test_eval_over_http_matches_in_process(live, seed_engine):
         [
             sys.executable,
             "-m",
-            "quarry.cli",
+            "cli",
             "eval",
             "--url",
             live["url"],
@@ -93,7 +93,7 @@ def test_eval_over_http_waits_out_the_default_rate_limit(tmp_path, seed_settings
             [
                 sys.executable,
                 "-m",
-                "quarry.cli",
+                "cli",
                 "eval",
                 "--url",
                 f"http://127.0.0.1:{port}",

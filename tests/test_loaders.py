@@ -5,10 +5,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from base.errors import IngestFileError
 from ingest.chunker import SentenceChunker
 from ingest.discover import load_paths
 from ingest.loaders import load_file
-from quarry.errors import IngestFileError
 from tests.conftest import CORPUS, encrypted_pdf_bytes
 
 SEED_TITLES = {

@@ -8,8 +8,8 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.security import KeyRing, TokenBuckets, check_bind, hash_key
+from base.errors import ConfigError
 from quarry.engine import Engine
-from quarry.errors import ConfigError
 from quarry.settings import Settings
 from tests.conftest import encrypted_pdf_bytes
 

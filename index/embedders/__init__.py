@@ -8,7 +8,7 @@ from typing import Protocol
 
 import numpy as np
 
-from quarry.errors import ConfigError
+from base.errors import ConfigError
 
 
 class Embedder(Protocol):

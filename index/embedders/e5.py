@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from quarry.errors import ConfigError
+from base.errors import ConfigError
 
 
 class E5Embedder:

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from quarry.errors import ConfigError
+from base.errors import ConfigError
 
 BGE_QUERY_PREFIX = "Represent this sentence for searching relevant passages: "
 

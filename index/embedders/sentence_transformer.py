@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from quarry.errors import ConfigError
+from base.errors import ConfigError
 
 
 def packaged_minilm() -> Path:

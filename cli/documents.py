@@ -1,0 +1,186 @@
+"""Writing and inspecting the index: ingest, docs, rm, compact, doctor."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli.common import DataDir, EmbedderOpt, app, fail, make_settings
+from quarry.settings import Settings
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files or folders to ingest.", metavar="PATH...")
+    ],
+    prune: Annotated[bool, typer.Option(help="Remove documents whose files are gone.")] = False,
+    data_dir: DataDir = None,
+    embedder: EmbedderOpt = None,
+    chunk_size: Annotated[
+        int | None,
+        typer.Option(
+            metavar="TOKENS",
+            help="Max tokens per chunk, 16-8192 [env QUARRY_CHUNK_SIZE, default 160].",
+        ),
+    ] = None,
+    chunk_overlap: Annotated[
+        int | None,
+        typer.Option(
+            metavar="TOKENS", help="Overlap tokens [env QUARRY_CHUNK_OVERLAP, default 32]."
+        ),
+    ] = None,
+    ray: Annotated[
+        str | None,
+        typer.Option(
+            "--ray",
+            metavar="ADDRESS",
+            help="Load, chunk, embed and build the segments on a Ray cluster: local:N (start "
+            "N workers on 127.0.0.1, stopped afterwards), auto, or HOST:PORT / ray://HOST:PORT "
+            "(every node must see --data-dir at the same path).",
+        ),
+    ] = None,
+) -> None:
+    """Ingest files (.txt .md .html .pdf .docx) into the index.
+
+    Unchanged files are skipped, changed ones replaced; bad files are reported and skipped.
+    A progress bar shows on a terminal; a summary line always ends the run. With --ray the
+    result is the same index a plain ingest builds, made on a Ray cluster.
+
+    \b
+    Examples:
+      quarry ingest corpus/
+      quarry ingest ~/notes report.pdf --prune
+      quarry ingest docs/ --chunk-size 128 --chunk-overlap 24
+      quarry ingest big-folder/ --ray local:4
+    """
+    settings = make_settings(
+        data_dir=data_dir, embedder=embedder, chunk_size=chunk_size, chunk_overlap=chunk_overlap
+    )
+    run_ingest(settings, paths, prune, ray)
+
+
+def run_ingest(settings: Settings, paths: list[Path], prune: bool, ray: str | None = None) -> None:
+    from quarry.ingestor import Ingestor
+
+    result = Ingestor(settings).ingest(paths, prune, ray)
+    loaded, report = result.loaded, result.report
+    for failure in loaded.failures:
+        typer.echo(f"skipped {failure.path}: {failure.reason}", err=True)
+    typer.echo(
+        f"ingested {len(loaded.documents)} files: {len(report.added)} added, "
+        f"{len(report.updated)} updated, {len(report.unchanged)} unchanged, "
+        f"{len(report.removed)} removed, {len(loaded.failures)} skipped; "
+        f"{report.n_documents} documents, {report.n_chunks} chunks "
+        f"({report.embedded} embedded, {report.reused} reused) in {report.seconds:.1f}s "
+        f"-> {settings.data_dir}"
+        + (
+            f"; {len(report.skipped_deleted)} deleted meanwhile, not re-added "
+            f"({', '.join(report.skipped_deleted)})"
+            if report.skipped_deleted
+            else ""
+        )
+    )
+    if loaded.failures and not loaded.documents:
+        raise typer.Exit(1)
+
+
+@app.command()
+def docs(data_dir: DataDir = None) -> None:
+    """List the ingested documents: id, number of chunks, title.
+
+    \b
+    Example:
+      quarry docs
+    """
+    from index.store import open_current
+
+    settings = make_settings(data_dir=data_dir)
+    for d in open_current(settings.data_dir).documents():
+        typer.echo(f"{d.doc_id}\t{d.n_chunks} chunks\t{d.title}")
+
+
+@app.command()
+def rm(
+    doc_ids: Annotated[
+        list[str], typer.Argument(help="Document ids (see `quarry docs`).", metavar="DOC_ID...")
+    ],
+    data_dir: DataDir = None,
+    embedder: EmbedderOpt = None,
+) -> None:
+    """Delete documents from the index; they can never be retrieved or cited again.
+
+    \b
+    Example:
+      quarry rm 000_c2cc40ca7ae94980
+    """
+    from quarry.ingestor import Ingestor
+
+    settings = make_settings(data_dir=data_dir, embedder=embedder)
+    # Deleting needs no model: it only writes deletion marks.
+    report = Ingestor(settings).delete(doc_ids)
+    typer.echo(f"removed {', '.join(report.removed)}; {report.n_documents} documents left")
+
+
+@app.command()
+def compact(data_dir: DataDir = None) -> None:
+    """Merge the index's segments into one and purge deleted rows.
+
+    Writes add segments and deletion marks; a write also merges small segments past
+    QUARRY_MAX_SEGMENTS, and everything once 30% of rows are deleted. This does it now. No model
+    is loaded and nothing is embedded again; the live version serves until the new one is
+    published.
+
+    \b
+    Example:
+      quarry compact
+    """
+    from quarry.ingestor import Ingestor
+
+    settings = make_settings(data_dir=data_dir)
+    report = Ingestor(settings).compact()
+    typer.echo(
+        f"compacted {report.merged} segment(s) into {report.segments}: {report.n_documents} "
+        f"documents, {report.n_chunks} chunks in {report.seconds:.1f}s -> {report.version}"
+    )
+
+
+@app.command()
+def doctor(
+    repair: Annotated[
+        bool, typer.Option("--repair", help="Point CURRENT at the newest valid version.")
+    ] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Check the index: is CURRENT readable and does it name a complete version?
+
+    A damaged CURRENT is never taken for an empty index: the newest valid version is served and
+    old versions are kept. --repair points CURRENT at that version (atomically).
+
+    \b
+    Examples:
+      quarry doctor
+      quarry doctor --repair
+    """
+    from index.layout import live_version, version_names, write_current
+
+    settings = make_settings(data_dir=data_dir)
+    folder = Path(settings.data_dir)
+    live = live_version(folder)
+    versions = version_names(folder)
+    typer.echo(f"data dir: {folder} ({len(versions)} version(s) on disk)")
+    if live.path is None and live.problem is None:
+        typer.echo("no index yet: run `quarry ingest`")
+        return
+    if live.problem is None:
+        typer.echo(f"ok: CURRENT -> {live.path.name if live.path else '?'}")
+        return
+    typer.echo(f"damaged: {live.problem}")
+    if live.path is None:
+        raise fail("no complete version is left to serve: re-ingest into this data directory")
+    if not repair:
+        raise fail(f"run `quarry doctor --repair` to point CURRENT at {live.path.name}")
+    write_current(folder, live.path.name)
+    typer.echo(f"repaired: CURRENT -> {live.path.name}")

@@ -1,0 +1,119 @@
+"""`quarry serve`: the HTTP API, its docs and the widget demo page."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from cli.common import DataDir, EmbedderOpt, app, make_settings
+from cli.documents import run_ingest
+
+
+@app.command()
+def serve(
+    host: Annotated[
+        str | None,
+        typer.Option(metavar="HOST", help="Bind address [env QUARRY_HOST, default 127.0.0.1]."),
+    ] = None,
+    port: Annotated[
+        int | None,
+        typer.Option(metavar="PORT", help="Port, 1-65535 [env QUARRY_PORT, default 8000]."),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            metavar="N",
+            help="Serving processes over the same data directory, 1-64 [env QUARRY_WORKERS, "
+            "default 1]; each enforces 1/N of the rate limits.",
+        ),
+    ] = None,
+    ingest_if_empty: Annotated[
+        bool,
+        typer.Option(
+            "--ingest-if-empty",
+            help="When the data directory has no index yet, ingest QUARRY_CORPUS_DIR first.",
+        ),
+    ] = False,
+    data_dir: DataDir = None,
+    embedder: EmbedderOpt = None,
+) -> None:
+    """Serve the HTTP API, its docs at /docs, and the chat widget demo page at /.
+
+    \b
+    Examples:
+      quarry serve --port 8000    # then open http://127.0.0.1:8000/docs
+      QUARRY_CORPUS_DIR=corpus quarry serve --ingest-if-empty
+      quarry serve --workers 2    # two processes, one port, one on-disk index
+    """
+    import uvicorn
+
+    from api.app import create_app
+    from api.security import KeyRing, check_bind
+    from base.errors import ConfigError
+    from index.layout import current_version_dir
+
+    settings = make_settings(
+        host=host, port=port, data_dir=data_dir, embedder=embedder, workers=workers
+    )
+    ring = KeyRing.from_settings(settings)
+    notice = check_bind(settings, ring)
+    _check_port_free(settings.host, settings.port)
+    if ingest_if_empty and current_version_dir(Path(settings.data_dir)) is None:
+        if settings.corpus_dir is None:
+            raise ConfigError("--ingest-if-empty needs QUARRY_CORPUS_DIR: the folder to ingest")
+        run_ingest(settings, [Path(settings.corpus_dir)], prune=False)
+    typer.echo(notice, err=True)
+    typer.echo(
+        f"Quarry serving {settings.data_dir} on http://{settings.host}:{settings.port} "
+        f"(demo page with the chat widget at /, API docs at /docs)",
+        err=True,
+    )
+    trusted = ",".join(settings.trusted_proxies)
+    if settings.workers > 1:
+        # Each process builds its app from the environment: pass the flags on through it.
+        # Each process gets its share of the cores: one process's models would otherwise use
+        # every core and the processes would only take turns.
+        share = settings.threads or max(1, (os.cpu_count() or 1) // settings.workers)
+        os.environ.update(
+            {
+                "QUARRY_DATA_DIR": str(settings.data_dir),
+                "QUARRY_EMBEDDER": settings.embedder,
+                "QUARRY_WORKERS": str(settings.workers),
+                "QUARRY_THREADS": str(share),
+            }
+        )
+        app_target: Any = "api.app:app_from_env"
+    else:
+        app_target = create_app(settings, ring=ring)
+    uvicorn.run(
+        app_target,
+        factory=settings.workers > 1,
+        workers=settings.workers if settings.workers > 1 else None,
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        # X-Forwarded-For is believed only from configured proxies, never by default.
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=trusted or None,
+    )
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Fail with one line now rather than with uvicorn's log after the model has loaded."""
+    import socket
+
+    from base.errors import ConfigError
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot listen on {host}:{port} ({exc.strerror}): choose another --port or "
+                "QUARRY_PORT, or another --host / QUARRY_HOST"
+            ) from None
