@@ -57,6 +57,19 @@ def swagger_assets() -> Path:
     return Path(str(swagger_ui_path))
 
 
+def _index_summary(engine: Engine, shown: int = 4) -> str:
+    """What the demo page says of the index it answers from: how many documents, a few titles
+    (the live index's own, never the bundled corpus's questions)."""
+    try:
+        docs = engine.version().documents()
+    except QuarryError:
+        return "No documents are indexed yet: run <code>quarry ingest FOLDER</code>."
+    titles = ", ".join(f"<em>{html.escape(d.title)}</em>" for d in docs[:shown])
+    more = f" and {len(docs) - shown} more" if len(docs) > shown else ""
+    noun = "document" if len(docs) == 1 else "documents"
+    return f"It answers from the {len(docs)} {noun} of this index: {titles}{more}."
+
+
 def get_engine(request: Request) -> Engine:
     return request.app.state.engine
 
@@ -141,11 +154,11 @@ def create_app(
     _add_error_handlers(app)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def demo(request: Request) -> HTMLResponse:
-        """The demo page: the widget embedded with one script tag."""
+    def demo(request: Request, engine: EngineDep) -> HTMLResponse:
+        """The demo page: the widget embedded with one script tag, over the live index."""
         endpoint = str(request.base_url).rstrip("/")
         page = (STATIC / "demo.html").read_text().replace("{{ENDPOINT}}", html.escape(endpoint))
-        return HTMLResponse(page)
+        return HTMLResponse(page.replace("{{INDEX}}", _index_summary(engine)))
 
     @app.get("/docs", include_in_schema=False)
     def swagger_ui() -> HTMLResponse:

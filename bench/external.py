@@ -34,7 +34,7 @@ def main() -> int:
         return 1
     embedder = None
     results = {}
-    for name in args.sets or list(SETS):
+    for name in args.sets or [s for s in SETS if available(name=s)]:
 
         def engine_for(corpus: Path, data_dir: Path) -> Engine:
             nonlocal embedder

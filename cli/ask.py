@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
 from cli.common import DataDir, EmbedderOpt, app, make_settings
+from quarry.settings import Settings
 
 
 @app.command()
@@ -31,6 +33,9 @@ def ask(
 ) -> None:
     """Answer a question with numbered, checkable sources.
 
+    When a `quarry serve` over this same index answers at QUARRY_HOST:QUARRY_PORT, the question
+    goes to it (milliseconds: its models are loaded); otherwise it is answered here.
+
     \b
     Examples:
       quarry ask "How much is the USSM deal worth?"
@@ -38,24 +43,57 @@ def ask(
       quarry ask "What did the minister say?" -k 10
     """
     from qa.question import check_question
-    from quarry.engine import Engine
 
     question = check_question(question)
     settings = make_settings(data_dir=data_dir, embedder=embedder, top_k=top_k)
-    result = Engine(settings).answer(question, settings.top_k)
+    body = _from_running_server(settings, question)
+    if body is None:  # no server over this index: answer here (loads the models, ~10 s)
+        from quarry.engine import Engine
+
+        body = asdict(Engine(settings).answer(question, settings.top_k))
     if as_json:
-        typer.echo(json.dumps(asdict(result), indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(body, indent=2, ensure_ascii=False))
         return
-    typer.echo(result.answer)
-    if result.abstain_reason:
-        typer.echo(f"Why: {result.abstain_reason}")
-    if result.citations:
+    typer.echo(body["answer"])
+    if body["abstain_reason"]:
+        typer.echo(f"Why: {body['abstain_reason']}")
+    if body["citations"]:
         typer.echo("\nSources:")
-        for c in result.citations:
-            page = f", page {c.page}" if c.page else ""
-            typer.echo(f"  [{c.n}] {c.title} ({c.doc_id}, chars {c.char_start}-{c.char_end}{page})")
-    for conflict in result.conflicts:
-        what = "figures" if conflict.kind == "figures" else "readings"
-        typer.echo(f'\nSources disagree ({what}) on "{conflict.topic}?":')
-        for claim in conflict.claims:
-            typer.echo(f"  - {claim.title}: {claim.text}")
+        for c in body["citations"]:
+            page = f", page {c['page']}" if c["page"] else ""
+            where = f"chars {c['char_start']}-{c['char_end']}{page}"
+            typer.echo(f"  [{c['n']}] {c['title']} ({c['doc_id']}, {where})")
+    kinds = {"figures": "figures", "values": "values", "versions": "versions"}
+    for conflict in body["conflicts"]:
+        what = kinds.get(conflict["kind"], "readings")
+        typer.echo(f'\nSources disagree ({what}) on "{conflict["topic"]}?":')
+        for claim in conflict["claims"]:
+            typer.echo(f"  - {claim['title']}: {claim['text']}")
+
+
+def _from_running_server(settings: Settings, question: str) -> dict[str, Any] | None:
+    """The answer from a ``quarry serve`` at QUARRY_HOST:QUARRY_PORT when one answers there
+    over this very index version (its /readyz names the version CURRENT names here): it has
+    its models loaded, so the answer takes milliseconds. None otherwise (no server, another
+    index, keys required, any error): the caller answers in-process."""
+    import httpx
+
+    from index.layout import live_version
+
+    live = live_version(Path(settings.data_dir)).path
+    if live is None:
+        return None
+    base = f"http://{settings.host}:{settings.port}"
+    try:
+        ready = httpx.get(f"{base}/readyz", timeout=0.5)
+        if ready.status_code != 200 or ready.json().get("version") != live.name:
+            return None
+        reply = httpx.post(
+            f"{base}/ask", json={"question": question, "top_k": settings.top_k}, timeout=60
+        )
+    except (httpx.HTTPError, ValueError):
+        return None
+    if reply.status_code != 200:
+        return None
+    answer: dict[str, Any] = reply.json()
+    return answer

@@ -89,7 +89,9 @@ def run_ingest(settings: Settings, paths: list[Path], prune: bool, ray: str | No
 
 @app.command()
 def docs(data_dir: DataDir = None) -> None:
-    """List the ingested documents: id, number of chunks, title.
+    """List the ingested documents: id, number of chunks, title, source file.
+
+    The source is shown relative to the current folder when it lies below it.
 
     \b
     Example:
@@ -98,8 +100,11 @@ def docs(data_dir: DataDir = None) -> None:
     from index.store import open_current
 
     settings = make_settings(data_dir=data_dir)
+    here = Path.cwd()
     for d in open_current(settings.data_dir).documents():
-        typer.echo(f"{d.doc_id}\t{d.n_chunks} chunks\t{d.title}")
+        source = Path(d.source)
+        shown = source.relative_to(here) if source.is_relative_to(here) else source
+        typer.echo(f"{d.doc_id}\t{d.n_chunks} chunks\t{d.title}\t{shown}")
 
 
 @app.command()
@@ -110,7 +115,11 @@ def rm(
     data_dir: DataDir = None,
     embedder: EmbedderOpt = None,
 ) -> None:
-    """Delete documents from the index; they can never be retrieved or cited again.
+    """Remove documents from the index: from now on they are never retrieved or cited.
+
+    The files themselves are left alone: a later `quarry ingest` of a folder that still holds
+    one adds it back (move or delete the file to keep it out). An ingest already running when
+    the document is removed does not add it back.
 
     \b
     Example:
@@ -121,7 +130,10 @@ def rm(
     settings = make_settings(data_dir=data_dir, embedder=embedder)
     # Deleting needs no model: it only writes deletion marks.
     report = Ingestor(settings).delete(doc_ids)
-    typer.echo(f"removed {', '.join(report.removed)}; {report.n_documents} documents left")
+    typer.echo(
+        f"removed {', '.join(report.removed)} from the index; {report.n_documents} documents "
+        "left (ingesting a removed document's file again adds it back)"
+    )
 
 
 @app.command()

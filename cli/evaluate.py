@@ -58,7 +58,9 @@ def eval_cmd(
 ) -> None:
     """Run a gold set, write reports, and exit 1 if a metric regressed past tolerance.
 
-    Ends with "gate passed" or "gate failed: ..." naming each metric that fell.
+    Ends with "gate passed" or "gate failed: ..." naming each metric that fell. A gold set
+    with no baseline yet must reach the default floors (groundedness 1.0, accuracy 0.6,
+    abstention recall 0.5, wrong-but-confident at most 0.25).
     Over --url, a 429 reply is waited out as its Retry-After says.
 
     \b
@@ -75,6 +77,7 @@ def eval_cmd(
         HttpClient,
         InProcessClient,
         baseline_from,
+        below_floors,
         compare,
         load_gold,
         run_eval,
@@ -103,7 +106,7 @@ def eval_cmd(
         if baseline_path is not None and baseline_path.exists()
         else None
     )
-    regressions = compare(report["metrics"], base) if base else []
+    regressions = compare(report["metrics"], base) if base else below_floors(report["metrics"])
     paths = write_reports(report, out, regressions, base)
     for key, value in report["metrics"].items():
         typer.echo(f"{key:>22}  {value}")
@@ -114,9 +117,10 @@ def eval_cmd(
     if isinstance(client, HttpClient) and client.rate_limited_s:
         typer.echo(f"waited {client.rate_limited_s:.0f} s in all for the server's rate limit (429)")
     if regressions:
-        typer.echo(f"gate failed: {'; '.join(regressions)}", err=True)
+        hint = "" if base else " (no baseline: these are the default floors; see README)"
+        typer.echo(f"gate failed: {'; '.join(regressions)}{hint}", err=True)
         raise typer.Exit(1)
-    typer.echo("gate passed" if base else "gate passed (no baseline to compare with)")
+    typer.echo("gate passed" if base else "gate passed (the default floors; no baseline given)")
 
 
 def _run_info(settings: Settings, url: str | None, gold: Path) -> dict[str, Any]:

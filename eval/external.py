@@ -32,12 +32,28 @@ class Target:
         return f"{self.metric} {'>=' if self.higher_is_better else '<='} {self.floor}"
 
 
-SETS: dict[str, Callable[[Path], GoldSet]] = {
+@dataclass(frozen=True)
+class FolderSet:
+    """A set that is already a folder of files and a gold file (real documents as they ship):
+    nothing to import, the corpus is ingested where it lies."""
+
+    corpus: Path
+    gold: Path
+
+    def write(self, out_dir: Path) -> tuple[Path, Path]:
+        return self.corpus, self.gold
+
+
+SETS: dict[str, Callable[[Path], GoldSet | FolderSet]] = {
     "rgb-true": lambda root: rgb(root / "rgb-fact-dev" / "en_fact_dev.jsonl", "true"),
     "rgb-conflict": lambda root: rgb(root / "rgb-fact-dev" / "en_fact_dev.jsonl", "conflict"),
     "rgb-noise": lambda root: rgb(root / "rgb-fact-dev" / "en_fact_dev.jsonl", "noise"),
     "squad2-complexity": lambda root: squad2(root / "squad2-complexity" / "squad2-complexity.json"),
+    "realdocs": lambda root: FolderSet(
+        root / "realdocs-dev" / "corpus", root / "realdocs-dev" / "questions.jsonl"
+    ),
 }
+FOLDERS = {"realdocs": "realdocs-dev"}  # sets whose folder is not the RGB / SQuAD one
 TARGETS: dict[str, list[Target]] = {
     "rgb-true": [
         Target("accuracy", 0.75),
@@ -51,10 +67,21 @@ TARGETS: dict[str, list[Target]] = {
         Target("abstain_rate_answerable", 0.10, False),
         Target("abstention_recall", 0.30),
     ],
+    # issue 26: real documentation files as they ship (hard-wrapped text, Markdown, HTML,
+    # several versions of one document)
+    "realdocs": [
+        Target("accuracy", 0.80),
+        Target("wrong_confident", 0.10, False),
+        Target("abstention_recall", 0.75),
+        Target("conflict_both_values", 0.70),
+    ],
 }
 
 
-def available(root: Path = EVAL_DATA) -> bool:
+def available(root: Path = EVAL_DATA, name: str | None = None) -> bool:
+    """Whether the development data is there (of set ``name``, or of RGB and SQuAD)."""
+    if name in FOLDERS:
+        return (root / FOLDERS[name]).is_dir()
     return (root / "rgb-fact-dev").is_dir() and (root / "squad2-complexity").is_dir()
 
 

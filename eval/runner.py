@@ -168,6 +168,11 @@ def score_question(
         record["ndcg@10"] = m.ndcg_at_k(retrieved, evidence, 10)
     if q.type == "conflict" and q.conflict_docs:
         record["conflict_covered"] = set(q.conflict_docs) <= cited_docs
+    if q.type == "conflict" and len(q.answers) > 1 and not q.false_answers:
+        # Versions that differ: every value shown (cited or claimed), with the warning raised.
+        record["both_values"] = raised and all(
+            any(m.contains_answer(text, [value]) for text in shown) for value in q.answers
+        )
     if q.false_answers:
         true_shown = any(m.contains_answer(text, q.answers) for text in shown)
         false_shown = any(m.contains_answer(text, q.false_answers) for text in shown)
@@ -196,6 +201,10 @@ def aggregate(records: list[dict[str, Any]]) -> dict[str, float]:
     if answerable:
         out["accuracy"] = _mean(float(r["correct"]) for r in answerable)
         out["abstain_rate_answerable"] = _mean(float(r["abstained"]) for r in answerable)
+        # answered, confidently, with no right answer in it: worse than abstaining
+        out["wrong_confident"] = _mean(
+            float(not r["abstained"] and not r["correct"]) for r in answerable
+        )
         n_cites = sum(len(r["citations"]) for r in with_evidence)
         if n_cites:
             out["citation_precision"] = sum(r["citation_hits"] for r in with_evidence) / n_cites
@@ -223,6 +232,9 @@ def aggregate(records: list[dict[str, Any]]) -> dict[str, float]:
             [bool(r["conflicts"]) for r in records], [r["type"] == "conflict" for r in records]
         )
         out["conflict_precision"], out["conflict_recall"] = p, rec
+    valued = [r for r in records if "both_values" in r]
+    if valued:
+        out["conflict_both_values"] = _mean(float(r["both_values"]) for r in valued)
     return {k: round(v, 4) for k, v in out.items()}
 
 
@@ -280,11 +292,38 @@ GATED = (
     "conflict_precision",
     "conflict_recall",
     "conflict_both_sides",
+    "conflict_both_values",
     "misled",
+    "wrong_confident",
     "false_conflict_alarms",
     "abstain_rate_answerable",
 )
-LOWER_IS_BETTER = {"misled", "false_conflict_alarms", "abstain_rate_answerable"}
+LOWER_IS_BETTER = {"misled", "false_conflict_alarms", "abstain_rate_answerable", "wrong_confident"}
+
+
+# What a gold set must reach when it has no baseline of its own yet (``quarry eval --gold``
+# without ``--baseline``): a gate that passes at any figure would mean nothing. Lower bounds,
+# except the rates where lower is better, which are upper bounds.
+DEFAULT_FLOORS: dict[str, float] = {
+    "groundedness": 1.0,
+    "accuracy": 0.6,
+    "abstention_recall": 0.5,
+    "wrong_confident": 0.25,
+}
+
+
+def below_floors(metrics: dict[str, float], floors: dict[str, float] = DEFAULT_FLOORS) -> list[str]:
+    """The metrics of ``metrics`` that miss their default floor, each as a sentence."""
+    problems = []
+    for key, floor in floors.items():
+        if key not in metrics:
+            continue
+        value = metrics[key]
+        if key in LOWER_IS_BETTER and value > floor:
+            problems.append(f"{key} {value} is above the default ceiling {floor}")
+        elif key not in LOWER_IS_BETTER and value < floor:
+            problems.append(f"{key} {value} is below the default floor {floor}")
+    return problems
 
 
 def compare(metrics: dict[str, float], baseline: dict[str, Any]) -> list[str]:

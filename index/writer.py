@@ -50,7 +50,7 @@ from index.layout import (
 )
 from index.lexical import LexicalStore, lexical_text
 from ingest.chunker import Chunk, Chunker
-from ingest.discover import suffixed_id
+from ingest.discover import free_id, other_ids
 from ingest.loaders import Document, PageSpan
 
 
@@ -92,6 +92,10 @@ def existing_sources(data_dir: Path) -> dict[str, str]:
         return {}
     manifest = Manifest.of(path)
     return {d.doc_id: d.source for d in _live_docs(data_dir, manifest, None).values()}
+
+
+def _source_of(doc: LiveDoc | None) -> str | None:
+    return doc.source if doc is not None else None
 
 
 def _open_files(data_dir: Path, manifest: Manifest) -> list[SegmentFiles]:
@@ -211,8 +215,9 @@ class IndexWriter:
         upserts' chunks, made elsewhere with this writer's chunker (doc id -> chunks).
 
         Everything is decided under the writer lock: a document id another source already has
-        gets a hash suffix, and an upsert of a document deleted after ``loaded_at`` (when its
-        file was read) is dropped, so a delete made during a long re-ingest is not undone by it.
+        gets its folder's name before it, and an upsert of a document deleted after
+        ``loaded_at`` (when its file was read) is dropped, so a delete made during a long
+        re-ingest is not undone by it.
         """
         pre = dict(chunked or {})
         return self._locked(
@@ -268,7 +273,7 @@ class IndexWriter:
         )
         wanted = set(deletes)
         for doc in upserts:
-            wanted |= {doc.doc_id, suffixed_id(doc.doc_id, doc.source)}
+            wanted |= {doc.doc_id, *other_ids(doc.doc_id, doc.source)}
         known = (
             _live_docs(self.data_dir, manifest, None if prune_missing or rebuild else wanted)
             if manifest is not None
@@ -298,10 +303,10 @@ class IndexWriter:
                 # deleted while this write was loading its files: the delete stands
                 report.skipped_deleted.append(doc.doc_id)
                 continue
-            owner = known.get(doc.doc_id)
-            if owner is not None and owner.source != doc.source:
-                # another file already has this id (same name, other folder): never replace it
-                doc = replace(doc, doc_id=suffixed_id(doc.doc_id, doc.source))
+            # another file already has this id (same name, other folder): never replace it
+            chosen = free_id(doc.doc_id, doc.source, lambda i: _source_of(known.get(i)))
+            if chosen != doc.doc_id:
+                doc = replace(doc, doc_id=chosen)
             old = known.get(doc.doc_id)
             if old is not None and old.content_hash == doc.content_hash and not rebuild:
                 report.unchanged.append(doc.doc_id)
@@ -321,7 +326,6 @@ class IndexWriter:
         docs = [fresh[k] for k in sorted(fresh)]
         if docs:
             chunks = [c for d in docs for c in self._chunks_of(d, chunked.get(d.doc_id))]
-            self._check_token_limit(chunks)
             vectors = self._vectors(chunks, report)
             fault_point("write.embedded")
             room = max(1, self.max_segments - len(segments))
@@ -363,24 +367,20 @@ class IndexWriter:
         return out
 
     def _chunks_of(self, doc: Document, pre: list[Chunk] | None = None) -> list[Chunk]:
-        """``doc``'s chunks: ``pre`` when they were made elsewhere for this very document."""
-        if pre is not None and all(
+        """``doc``'s chunks, each fitting the embedder: ``pre`` when they were made elsewhere
+        for this very document (Ray workers) and all fit, else chunked here with the embedder's
+        limit (``SentenceChunker.chunk``'s ``fits``), so no chunk is ever truncated."""
+        made_here = pre is not None and all(
             c.doc_id == doc.doc_id and doc.text[c.char_start : c.char_end] == c.text for c in pre
-        ):
+        )
+        if pre is not None and made_here and all(self._fits([c.embed_text for c in pre])):
             return pre
-        return self.chunker.chunk(doc)
+        return self.chunker.chunk(doc, self._fits)
 
-    def _check_token_limit(self, chunks: list[Chunk]) -> None:
-        """Refuse the write if the embedder would truncate a chunk (counted in one batch)."""
-        counts = self.embedder.token_counts([c.text for c in chunks])
-        for chunk, n in zip(chunks, counts, strict=True):
-            if n > self.embedder.max_tokens:
-                raise ConfigError(
-                    f"chunk {chunk.chunk_id} is {chunk.token_count} cl100k tokens (chunk_size "
-                    f"{self.chunker.chunk_size}) but {n} tokens for the embedder "
-                    f"{self.embedder.name}, whose limit is {self.embedder.max_tokens}: it would be "
-                    "truncated. Lower QUARRY_CHUNK_SIZE"
-                )
+    def _fits(self, texts: list[str]) -> list[bool]:
+        """Whether the embedder reads each text whole (counted in one batch)."""
+        limit = self.embedder.max_tokens
+        return [n <= limit for n in self.embedder.token_counts(texts)] if texts else []
 
     def _vectors(self, chunks: list[Chunk], report: WriteReport) -> np.ndarray:
         cache = EmbeddingCache(cache_path(self.data_dir), self.embedder.name, self.embedder.dim)
@@ -390,7 +390,7 @@ class IndexWriter:
             missing: dict[str, str] = {}
             for chunk, h in zip(chunks, hashes, strict=True):
                 if h not in found:
-                    missing.setdefault(h, chunk.text)
+                    missing.setdefault(h, chunk.embed_text)
             report.reused = len(chunks) - sum(1 for h in hashes if h not in found)
             # Similar lengths in one batch: padding to a batch's longest text is wasted work
             # (sentence-transformers sorts within a call; our batches cut across documents).
@@ -438,7 +438,7 @@ class IndexWriter:
         """Write these documents as new segments: one, or (with ``segment_chunks``) about that
         many rows each but never more than ``room``, so a split never forces a merge."""
         titles = {d.doc_id: d.title for d in docs}
-        terms = [lexical_text(titles[c.doc_id], c.text) for c in chunks]
+        terms = [lexical_text(titles[c.doc_id], c.embed_text) for c in chunks]
         rows = [
             ChunkRow(
                 c.chunk_id,

@@ -32,18 +32,28 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
-def suffixed_id(doc_id: str, source: str) -> str:
-    """``doc_id`` made unique for the file at ``source``: a short hash of its path appended."""
-    return f"{doc_id}-{hashlib.sha1(source.encode()).hexdigest()[:8]}"
+def other_ids(doc_id: str, source: str) -> list[str]:
+    """Ids for the file at ``source`` when another file already has ``doc_id`` (the same name
+    in another folder), in the order to try: its folder's name before it
+    ("python-requests-2.34.2-readme"), then that with a short hash of its path."""
+    parent = make_doc_id(Path(Path(source).parent.name or "doc"))
+    named = f"{parent}-{doc_id}"[:96]
+    return [named, f"{named}-{hashlib.sha1(source.encode()).hexdigest()[:8]}"]
+
+
+def free_id(doc_id: str, source: str, owner_of: Callable[[str], str | None]) -> str:
+    """``doc_id``, or the first of ``other_ids`` that no other source owns."""
+    for candidate in (doc_id, *other_ids(doc_id, source)):
+        owner = owner_of(candidate)
+        if owner is None or owner == source:
+            return candidate
+    return other_ids(doc_id, source)[-1]
 
 
 def unique_doc_id(path: Path, taken: dict[str, str]) -> str:
-    """The file's slug, or slug + short hash of its path when another file already has that slug."""
-    doc_id = make_doc_id(path)
+    """The file's slug; when another file already has it, the slug after its folder's name."""
     source = str(path.resolve())
-    owner = taken.get(doc_id)
-    if owner is not None and owner != source:
-        doc_id = suffixed_id(doc_id, source)
+    doc_id = free_id(make_doc_id(path), source, taken.get)
     taken[doc_id] = source
     return doc_id
 

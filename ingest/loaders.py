@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from base.errors import IngestFileError
+from ingest.markup import Block, assemble, front_matter, markdown_parts, text_parts
 from ingest.structure import heading_line, html_lines, join_wrapped_lines, squash, table_lines
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")
@@ -50,6 +51,9 @@ class Document:
     text: str
     content_hash: str
     pages: tuple[PageSpan, ...] = field(default_factory=tuple)
+    # headings, code blocks and tables of the text (``ingest.markup``): the chunker keeps code
+    # and tables whole and gives each chunk its section's heading
+    blocks: tuple[Block, ...] = field(default_factory=tuple)
 
     def page_at(self, char_start: int) -> int | None:
         """The PDF page holding ``char_start``, or None for documents without pages."""
@@ -70,6 +74,10 @@ def content_hash(data: bytes) -> str:
 
 
 _TOP_LINES = 8
+_MAIN_XPATH = "//main | //*[@role='main'] | //article | //div[@class='body'] | //div[@id='content']"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")  # not in text, in any encoding
+# What a loader returns: reading text, title (None: derive one), PDF page spans, blocks.
+Loaded = tuple[str, str | None, tuple[PageSpan, ...], tuple[Block, ...]]
 
 
 def _clean_lines(lines: list[str]) -> str:
@@ -107,22 +115,72 @@ def _decode(path: Path, data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise IngestFileError(
-            str(path), f"not valid UTF-8 text (bad byte at position {exc.start}); re-save as UTF-8"
-        ) from None
+        bad = exc.start
+    # Not UTF-8: old files are often Latin-1 or Windows-1252 (a NEWS file from the 1990s). Read
+    # as that when it gives text; a file that does not is reported, never guessed at.
+    for encoding in ("cp1252", "latin-1"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if not _CONTROL.search(text):
+            return text
+    raise IngestFileError(
+        str(path),
+        f"not valid UTF-8 text (bad byte at position {bad}), nor Latin-1 text; re-save as UTF-8",
+    )
 
 
-def _load_text(path: Path, data: bytes) -> tuple[str, str | None, tuple[PageSpan, ...]]:
+_MODE_LINE = re.compile(r"\s*-\*-.*?-\*-\s*")  # emacs's "-*- outline -*-"
+
+
+def _drop_furniture(parts: list[Any]) -> list[Any]:
+    """Pasted-page furniture lines out, and a headline repeated among the first lines once."""
+    kept = []
+    top: set[str] = set()
+    seen = 0
+    for part in parts:
+        if part.kind in ("code", "table"):
+            kept.append(part)
+            continue
+        lines = []
+        for line in part.lines:
+            if _FURNITURE.match(line.strip()):
+                continue
+            if seen < _TOP_LINES and line.strip() in top:
+                continue
+            if seen < _TOP_LINES:
+                top.add(line.strip())
+            seen += 1
+            lines.append(line)
+        if lines:
+            part.lines = lines
+            kept.append(part)
+    return kept
+
+
+def _load_text(path: Path, data: bytes) -> Loaded:
     text = _decode(path, data).replace("\r\n", "\n").replace("\r", "\n")
-    cleaned = _clean_lines(text.split("\n"))
     title = None
     if path.suffix.lower() in (".md", ".markdown"):
-        heading = re.search(r"^#\s+(.+)$", cleaned, re.MULTILINE)
-        title = heading.group(1).strip() if heading else None
-    return cleaned, title or _headline(cleaned), ()
+        meta, body = front_matter(text)
+        parts = markdown_parts(body)
+        if isinstance(meta.get("title"), str) and meta["title"].strip():
+            title = squash(meta["title"])
+    else:
+        parts = text_parts(text)
+    cleaned, blocks = assemble(_drop_furniture(parts))
+    if title is None:
+        # the document's own first heading, when it opens the text
+        heading = next((b for b in blocks if b.kind == "heading"), None)
+        if heading is not None and heading.char_start == 0:
+            title = cleaned[heading.char_start : heading.char_end]
+    title = title or _headline(cleaned)
+    title = _MODE_LINE.sub(" ", title).strip() if title else None
+    return cleaned, title or None, (), blocks
 
 
-def _load_html(path: Path, data: bytes) -> tuple[str, str | None, tuple[PageSpan, ...]]:
+def _load_html(path: Path, data: bytes) -> Loaded:
     import lxml.html
     from lxml import etree
 
@@ -131,24 +189,31 @@ def _load_html(path: Path, data: bytes) -> tuple[str, str | None, tuple[PageSpan
     try:
         # huge_tree lifts libxml2's 256-level nesting limit to its hard limit; what is nested
         # deeper than that is not read. Parsing stays linear in the input either way.
-        root = lxml.html.document_fromstring(data, parser=lxml.html.HTMLParser(huge_tree=True))
+        parser = lxml.html.HTMLParser(huge_tree=True)
+        try:  # UTF-8 unless the page says otherwise: lxml alone would guess Latin-1
+            root = lxml.html.document_fromstring(data.decode("utf-8"), parser=parser)
+        except (UnicodeDecodeError, ValueError):  # not UTF-8, or an XML encoding declaration
+            root = lxml.html.document_fromstring(data, parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise IngestFileError(str(path), f"unreadable HTML ({exc})") from None
+    # The page's main content when it marks one (the rest is site furniture), and the page's own
+    # first heading as its title, not the site's name in <title>.
+    main = next(iter(root.xpath(_MAIN_XPATH)), None)
+    body = main if main is not None else root.find("body")
     title = None
-    for xpath in ("//h1", "//title"):
-        found = root.xpath(xpath)
+    for scope, xpath in ((body, ".//h1"), (root, "//h1"), (root, "//title")):
+        found = scope.xpath(xpath) if scope is not None else []
         if found:
-            title = squash(found[0].text_content()) or None
+            title = squash(found[0].text_content()).rstrip("¶ ").strip() or None
             if title:
                 break
-    body = root.find("body")
     cleaned = _clean_lines(list(html_lines(body if body is not None else root)))
     if not cleaned:
         raise IngestFileError(str(path), "no text found in the HTML")
-    return cleaned, title or _headline(cleaned), ()
+    return cleaned, title or _headline(cleaned), (), ()
 
 
-def _load_pdf(path: Path, data: bytes) -> tuple[str, str | None, tuple[PageSpan, ...]]:
+def _load_pdf(path: Path, data: bytes) -> Loaded:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -181,10 +246,10 @@ def _load_pdf(path: Path, data: bytes) -> tuple[str, str | None, tuple[PageSpan,
     text = "".join(parts)
     if not text:
         raise IngestFileError(str(path), "PDF has no extractable text (scanned image?)")
-    return text, title or heading_line(text) or _headline(text), tuple(spans)
+    return text, title or heading_line(text) or _headline(text), tuple(spans), ()
 
 
-def _load_docx(path: Path, data: bytes) -> tuple[str, str | None, tuple[PageSpan, ...]]:
+def _load_docx(path: Path, data: bytes) -> Loaded:
     import zipfile
 
     import docx
@@ -220,7 +285,7 @@ def _load_docx(path: Path, data: bytes) -> tuple[str, str | None, tuple[PageSpan
     cleaned = _clean_lines(lines)
     if not cleaned:
         raise IngestFileError(str(path), "the .docx has no text")
-    return cleaned, title or _headline(cleaned), ()
+    return cleaned, title or _headline(cleaned), (), ()
 
 
 def _docx_table(table: Any) -> tuple[list[list[str]], bool]:
@@ -246,7 +311,7 @@ def _docx_table(table: Any) -> tuple[list[list[str]], bool]:
     return rows, marked or bold
 
 
-_LOADERS: dict[str, Callable[[Path, bytes], tuple[str, str | None, tuple[PageSpan, ...]]]] = {
+_LOADERS: dict[str, Callable[[Path, bytes], Loaded]] = {
     ".txt": _load_text,
     ".md": _load_text,
     ".markdown": _load_text,
@@ -282,7 +347,7 @@ def load_file(path: Path, doc_id: str | None = None) -> Document:
         raise IngestFileError(str(path), f"cannot read file ({exc.strerror})") from None
     if not data.strip():
         raise IngestFileError(str(path), "empty file")
-    text, title, pages = loader(path, data)
+    text, title, pages, blocks = loader(path, data)
     if not text.strip():
         raise IngestFileError(str(path), "no text after cleaning")
     return Document(
@@ -292,4 +357,5 @@ def load_file(path: Path, doc_id: str | None = None) -> Document:
         text=text,
         content_hash=content_hash(data),
         pages=pages,
+        blocks=blocks,
     )

@@ -23,6 +23,7 @@ from typing import Any
 
 from base.errors import IngestFileError
 from ingest.loaders import Document, PageSpan, load_file
+from ingest.markup import Block
 
 log = logging.getLogger("quarry.ingest")
 
@@ -66,7 +67,13 @@ def _parse(path: str, doc_id: str) -> dict[str, Any]:
         return {"skip": "nested too deeply to parse"}
     except Exception as exc:  # a hostile file may make any parser raise anything
         return {"skip": f"could not be parsed ({type(exc).__name__})"}
-    return {"doc": {**asdict(doc), "pages": [asdict(p) for p in doc.pages]}}
+    return {
+        "doc": {
+            **asdict(doc),
+            "pages": [asdict(p) for p in doc.pages],
+            "blocks": [asdict(b) for b in doc.blocks],
+        }
+    }
 
 
 def serve(limits: ParseLimits) -> None:
@@ -162,6 +169,7 @@ class ContainedLoader:
             raise IngestFileError(str(path), reply["skip"])
         data = reply["doc"]
         data["pages"] = tuple(PageSpan(**p) for p in data["pages"])
+        data["blocks"] = tuple(Block(**b) for b in data.get("blocks", ()))
         return Document(**data)
 
     def close(self) -> None:

@@ -145,6 +145,35 @@ def _with_unit(toks: Sequence[Token], last: Token) -> int:
     return last.end
 
 
+def value_differences(a: str, b: str, min_alike: float = 0.6) -> list[SlotDifference]:
+    """Every value that statement ``a`` writes otherwise in ``b``, when the two are one text but
+    for their values (two versions of a sentence: "30M downloads ... 1,000,000+ repositories"
+    and "300M downloads ... 4,000,000+ repositories"). Word by word (a diff of their words), at
+    least ``min_alike`` of them alike; a slot counts when both sides are values and not the same
+    value written otherwise. Empty when they are not one text."""
+    from difflib import SequenceMatcher
+
+    ta, tb = tokens(a), tokens(b)
+    matcher = SequenceMatcher(a=[t.key for t in ta], b=[t.key for t in tb], autojunk=False)
+    if not ta or not tb or matcher.ratio() < min_alike:
+        return []
+    out = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op != "replace":
+            continue
+        sa, sb = ta[i1:i2], tb[j1:j2]
+        if any(not x.is_value and x.key not in _FILLER for x in (*sa, *sb)):
+            continue
+        va, vb = [x for x in sa if x.is_value], [x for x in sb if x.is_value]
+        if not va or not vb:
+            continue
+        a0, a1 = va[0].start, _with_unit(ta, va[-1])
+        b0, b1 = vb[0].start, _with_unit(tb, vb[-1])
+        if not same_value(a[a0:a1], b[b0:b1]):
+            out.append(SlotDifference(a[a0:a1], a0, a1, b[b0:b1], b0, b1))
+    return out
+
+
 def differ_in_value(a: str, b: str) -> bool:
     """Whether ``a`` and ``b`` are one statement with a different value in some slot."""
     return slot_difference(a, b) is not None

@@ -101,6 +101,10 @@ DROP_TAGS = ("script", "style", "nav", "header", "footer", "aside", "noscript", 
 _BLOCKS = """p h1 h2 h3 h4 h5 h6 li blockquote pre td th dt dd figcaption div section article br tr
 ul ol dl table main body title caption hr"""
 BLOCK_TAGS = frozenset(_BLOCKS.split())
+# Page furniture marked by class: Sphinx's sidebar, navigation bars and heading anchors ("¶").
+_DROP_CLASSES = frozenset(
+    ("headerlink", "sphinxsidebar", "related", "navigation", "breadcrumbs", "navbar", "sidebar")
+)
 
 
 def html_lines(root: Any) -> Iterator[str]:
@@ -112,16 +116,18 @@ def html_lines(root: Any) -> Iterator[str]:
     from lxml import etree
 
     buffer: list[str] = []
+    pre = 0  # inside <pre>: its lines are kept; elsewhere a newline is only white space
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, el in walker:
         tag = el.tag if isinstance(el.tag, str) else ""
         if event == "start":
             # A skipped element still gets its 'end' event, where its tail is read.
-            if tag in DROP_TAGS or not tag:
+            if tag in DROP_TAGS or not tag or _DROP_CLASSES & set(el.get("class", "").split()):
                 walker.skip_subtree()
                 continue
             if tag in BLOCK_TAGS:
-                yield from _flush(buffer)
+                yield from _flush(buffer, pre > 0)
+            pre += tag == "pre"
             if tag == "table":
                 yield from table_lines(*_html_table(el))
                 yield ""
@@ -131,18 +137,22 @@ def html_lines(root: Any) -> Iterator[str]:
                 buffer.append(el.text)
         else:
             if tag in BLOCK_TAGS:
-                yield from _flush(buffer)
+                yield from _flush(buffer, pre > 0)
+            pre -= tag == "pre"
             if el.tail:
                 buffer.append(el.tail)
-    yield from _flush(buffer)
+    yield from _flush(buffer, pre > 0)
 
 
-def _flush(buffer: list[str]) -> Iterator[str]:
+def _flush(buffer: list[str], keep_lines: bool = False) -> Iterator[str]:
     if buffer:
-        text = re.sub(r"[ \t\u00a0]+", " ", "".join(buffer))
+        text = "".join(buffer)
         buffer.clear()
-        for line in text.split("\n"):
-            yield line.strip()
+        if keep_lines:
+            for line in re.sub(r"[ \t\u00a0]+", " ", text).split("\n"):
+                yield line.strip()
+        else:
+            yield squash(text)
         yield ""
 
 

@@ -17,6 +17,7 @@ is ever generated. Every number used is a field of ``AnswerPolicy``.
 
 from __future__ import annotations
 
+import re
 import time
 
 import numpy as np
@@ -50,6 +51,7 @@ from qa.types import (
     Retrieval,
     ScoredSentence,
 )
+from qa.versions import find_version_conflicts, version_groups
 
 ABSTAIN_MESSAGE = "I could not find an answer to that in the documents."
 NOTHING_FOUND = "No passage found holds a sentence that could answer it."
@@ -89,6 +91,8 @@ class Answerer:
         self.rerank_depth = rerank_depth if reader is not None else 0
         self.retriever = Retriever(version, embedder, retrieval, alpha)
         self.scorer = SentenceScorer(embedder)
+        self._versions: dict[str, list[str]] | None = None  # doc id -> its other versions
+        self._described: dict[str, tuple[str, str]] = {}
 
     @staticmethod
     def checks_for(policy: AnswerPolicy) -> list[Check]:
@@ -126,7 +130,14 @@ class Answerer:
         return reading.in_context(s, self.policy)
 
     def _asked(self, question: str) -> Asked:
-        return Asked(question, self.policy, self._in_context, self._known)
+        return Asked(question, self.policy, self._in_context, self._known, self._in_document)
+
+    def _in_document(self, doc_id: str, text: str) -> bool:
+        """Whether document ``doc_id``'s text, title or source holds ``text`` as a whole word
+        ("2.7.6" is not in "2.7.60")."""
+        doc = self.version.document(doc_id)
+        word = re.compile(rf"(?<![\w.]){re.escape(text)}(?![\w]|\.\d)")
+        return any(word.search(x) for x in (doc.text, doc.title, doc.source))
 
     def _speaks_of_other(self, question: str, chosen: list[ScoredSentence]) -> str | None:
         """What the answer speaks of instead of the very thing asked (``exact_subject``)."""
@@ -239,7 +250,11 @@ class Answerer:
             why = reason or NOTHING_FOUND
             answer = Answer(r.question, ABSTAIN_MESSAGE, True, [], r.passages, [], {}, best, why)
         else:
-            conflicts = values or self._conflicts(r.question, r.qvec, r.hits, scored, r.top_k)
+            conflicts = (
+                values
+                or self._version_conflicts(r.question, chosen)
+                or self._conflicts(r.question, r.qvec, r.hits, scored, r.top_k)
+            )
             chosen = choosing.with_every_side(
                 r.question, r.qvec, chosen, conflicts, r.hits, self._score
             )
@@ -257,6 +272,22 @@ class Answerer:
         return answer, final
 
     # -- disagreement -------------------------------------------------------------------------
+
+    def _version_conflicts(self, question: str, chosen: list[ScoredSentence]) -> list[Conflict]:
+        """Other versions of an answer sentence's document that state it with another value."""
+        if self._versions is None:
+            docs = self.version.documents()
+            self._described = {d.doc_id: (d.title, d.source) for d in docs}
+            self._versions = version_groups(docs)
+        if not any(s.doc_id in self._versions for s in chosen):
+            return []
+        return find_version_conflicts(
+            question,
+            chosen,
+            self._versions,
+            lambda doc_id: self.version.document(doc_id).text,
+            self._described.__getitem__,
+        )
 
     def _conflicts(
         self,

@@ -39,7 +39,11 @@ def cite(
         )
         parts.append(f"{c.text} [{n}]")
     text = " ".join(parts)
-    if conflicts:
+    if conflicts and all(c.kind == "versions" for c in conflicts):
+        labels = [claim.title.rsplit(" (", 1)[-1].rstrip(")") for claim in conflicts[0].claims]
+        named = " and ".join(labels)
+        text += f" Note: versions of this document differ: {named} give different values."
+    elif conflicts:
         n_docs = len({claim.doc_id for c in conflicts for claim in c.claims})
         what = "readings" if any(c.kind == "stance" for c in conflicts) else "figures"
         if all(c.kind == "values" for c in conflicts):

@@ -130,6 +130,7 @@ class AnswerPolicy:
         "support",
         "asked_pins",
         "asked_kind",
+        "asked_version",
         "whole_answer",
         "known_names",
         "same_qualifiers",

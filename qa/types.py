@@ -67,7 +67,9 @@ class Claim:
 class Conflict:
     topic: str
     claims: list[Claim]
-    kind: str = "figures"  # "figures" / "values": different values; "stance": opposite readings
+    # "figures" / "values": different values; "stance": opposite readings; "versions": versions
+    # of one document (``qa.versions``) state the same thing with different values
+    kind: str = "figures"
 
 
 @dataclass

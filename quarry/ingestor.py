@@ -16,7 +16,7 @@ from base.errors import ConfigError, NoIndexError
 from base.faults import fault_point
 from index.dense import DenseConfig
 from index.embedders import Embedder, EmbedderSlot, RecordedEmbedder
-from index.layout import current_version_dir
+from index.layout import Manifest, current_version_dir
 from index.writer import EmbedRunner, IndexWriter, SegmentRunner, WriteReport
 from ingest.chunker import Chunker, SentenceChunker
 from ingest.discover import LoadResult, load_paths
@@ -32,6 +32,42 @@ def dense_from(settings: Settings) -> DenseConfig:
         search_params=settings.ann_search,
         ef_construction=settings.ann_ef_construction,
     )
+
+
+_RECORDED = (
+    ("chunk_size", "--chunk-size / QUARRY_CHUNK_SIZE"),
+    ("chunk_overlap", "--chunk-overlap / QUARRY_CHUNK_OVERLAP"),
+    ("embedder", "--embedder / QUARRY_EMBEDDER"),
+)
+
+
+def built_with(settings: Settings) -> Settings:
+    """``settings`` with the chunking and embedder the live index was built with: an index
+    remembers how it was made (its manifest), and every later ingest or upload uses that.
+
+    Raises:
+        ConfigError: a flag or ``QUARRY_*`` variable asks for other values than the index was
+            built with; the message says how to rebuild.
+    """
+    path = current_version_dir(Path(settings.data_dir))
+    if path is None:
+        return settings
+    manifest = Manifest.of(path)
+    updates: dict[str, object] = {}
+    for name, flag in _RECORDED:
+        recorded, asked = getattr(manifest, name), getattr(settings, name)
+        if asked == recorded:
+            continue
+        if name in settings.model_fields_set:
+            if name == "embedder":  # names have aliases: the writer compares the loaded model
+                continue
+            raise ConfigError(
+                f"the index in {settings.data_dir} was built with {name} {recorded!r}, not "
+                f"{asked!r} ({flag}); to rebuild it that way, ingest into a new data directory "
+                f"(--data-dir / QUARRY_DATA_DIR) or remove {settings.data_dir} first"
+            )
+        updates[name] = recorded
+    return settings.model_copy(update=updates) if updates else settings
 
 
 @dataclass
@@ -50,6 +86,7 @@ class Ingestor:
         chunker: Chunker | None = None,
         progress: bool | None = None,
     ) -> None:
+        settings = built_with(settings) if chunker is None else settings
         self.settings = settings
         self._embedders = EmbedderSlot(
             settings.embedder, settings.threads, embedder, settings.device
@@ -105,7 +142,7 @@ class Ingestor:
 
     def load(self, paths: Iterable[Path]) -> LoadResult:
         """Read the files under ``paths`` (in the sandbox), with doc ids kept stable against the
-        live index (a file whose name another source already uses gets a hashed suffix)."""
+        live index (a file whose name another source already uses gets its folder's name first)."""
         from index.writer import existing_sources
 
         return load_paths(paths, existing_sources(self.data_dir), progress=self.progress)
@@ -154,8 +191,6 @@ class Ingestor:
         path = current_version_dir(self.data_dir)
         if path is None:
             raise NoIndexError(str(self.data_dir))
-        from index.layout import Manifest
-
         m = Manifest.of(path)
         return self.writer(
             RecordedEmbedder(m.embedder, m.dim), SentenceChunker(m.chunk_size, m.chunk_overlap)

@@ -89,6 +89,7 @@ def start_server(env: dict[str, str], port: int, timeout: float = 120.0):
         env={**os.environ, "HF_HUB_OFFLINE": "1", **env},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        preexec_fn=die_with_parent,
     )
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -100,3 +101,45 @@ def start_server(env: dict[str, str], port: int, timeout: float = 120.0):
         time.sleep(0.2)
     proc.kill()
     pytest.fail("quarry serve did not become ready")
+
+
+def die_with_parent() -> None:
+    """In a child, before it runs: the kernel kills it when the test process dies, so no server
+    outlives a suite that was killed or crashed (Linux ``PR_SET_PDEATHSIG``)."""
+    import ctypes
+    import signal
+
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+
+
+def _descendants(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            tasks = Path(f"/proc/{current}/task").iterdir()
+            children = [int(c) for t in tasks for c in (t / "children").read_text().split()]
+        except OSError:
+            continue
+        out += children
+        todo += children
+    return out
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """No server a test started may outlive the suite: each is stopped in a fixture or a
+    ``finally``; one still running here is a bug, killed and reported as a failure."""
+    import signal
+
+    left = []
+    for pid in _descendants(os.getpid()):
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if " cli serve" in cmdline or "cli.main serve" in cmdline:
+            left.append(f"{pid}: {cmdline.strip()}")
+            os.kill(pid, signal.SIGKILL)
+    if left:
+        print("\nservers left running by the tests (killed now):\n  " + "\n  ".join(left))
+        session.exitstatus = 1

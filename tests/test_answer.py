@@ -333,3 +333,38 @@ def test_abstains_when_the_sentences_speak_of_a_part_or_a_longer_name(tmp_path, 
     winner = by_text["Mara Holt won the 2021 Coastal Tour by two minutes."]
     assert answerer._speaks_of_other(question, [stage, idle]) == "stage 13 of the 2021 Coastal Tour"
     assert answerer._speaks_of_other(question, [stage, winner]) is None
+
+
+def test_a_hard_wrapped_sentence_is_answered_whole(tmp_path, real_embedder):
+    """A NEWS file wrapped at 70 columns: the answer quotes the whole sentence, not a line of
+    it, and the quote is the stored text at its offsets."""
+    news = (
+        "Frobnicate NEWS\n\n* Noteworthy changes in release 2.4\n\n"
+        "  The --color option now defaults to 'auto' when standard output is a\n"
+        "  terminal, thanks to a patch contributed by Ana Ruiz.  Scripts that\n"
+        "  parse the output are not affected.\n"
+    )
+    engine = _engine_over(tmp_path, real_embedder, {"NEWS.txt": news})
+    answer = engine.answer("Who contributed the patch that made --color default to auto?")
+    assert not answer.abstained, answer.abstain_reason
+    quote = answer.citations[0].quote
+    assert quote == (
+        "The --color option now defaults to 'auto' when standard output is a terminal, thanks "
+        "to a patch contributed by Ana Ruiz."
+    )
+    stored = engine.version().document(answer.citations[0].doc_id).text
+    c = answer.citations[0]
+    assert stored[c.char_start : c.char_end] == quote
+
+
+def test_a_count_in_inline_code_is_a_count(tmp_path, real_embedder):
+    """Markdown's backticks are markup, not text: "a maximum of `10` listeners" holds the count
+    a how-many question asks for, so the answer is not "the sentences name no count"."""
+    doc = (
+        "# Events\n\nBy default, a maximum of `10` listeners can be registered for any single "
+        "event. This limit can be changed for individual emitters.\n"
+    )
+    engine = _engine_over(tmp_path, real_embedder, {"events.md": doc})
+    answer = engine.answer("How many listeners can be registered for a single event by default?")
+    assert not answer.abstained, answer.abstain_reason
+    assert "a maximum of 10 listeners" in answer.answer

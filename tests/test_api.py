@@ -138,3 +138,11 @@ def test_quarry_top_k_is_the_default_for_ask_and_the_stream(seed_settings, real_
         assert len(json.loads(done)["passages"]) == 3
         retrieval = stream.split("event: retrieval\ndata: ", 1)[1].split("\n", 1)[0]
         assert len(json.loads(retrieval)["passages"]) == 3
+
+
+def test_the_demo_page_describes_the_live_index(client):
+    page = client.get("/").text
+    docs = client.get("/documents").json()
+    assert f"the {len(docs)} documents of this index" in page
+    assert "How much has China invested" not in page  # no questions of the bundled corpus
+    assert any(d["title"].split()[0] in page for d in docs[:4])

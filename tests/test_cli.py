@@ -190,3 +190,26 @@ def test_progress_bar_on_a_terminal_and_summary_when_piped(tmp_path):
     assert b"embedding: 100%" in shown and b"loading: 100%" in shown
     piped = quarry("ingest", str(folder), data_dir=tmp_path / "d2")
     assert piped.stderr == "" and piped.stdout.startswith("ingested 1 files")
+
+
+def test_the_index_remembers_how_it_was_built(tmp_path):
+    """Ingested once with --chunk-size 96, every later ingest (no flag) chunks at 96 too; a
+    conflicting flag is one line that says how to rebuild, and the index is left as it was."""
+    data = tmp_path / "d"
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir()
+    second.mkdir()
+    (first / "one.txt").write_text("The Harlow ferry first sailed in 1908 from the old pier.\n")
+    (second / "two.txt").write_text("The Harlow bridge replaced the ferry in 1961.\n")
+    quarry("ingest", str(first), "--chunk-size", "96", "--chunk-overlap", "16", data_dir=data)
+    later = quarry("ingest", str(second), data_dir=data)
+    assert "1 added" in later.stdout
+    from index.layout import Manifest, current_version_dir
+
+    manifest = Manifest.of(current_version_dir(data))
+    assert (manifest.chunk_size, manifest.chunk_overlap, manifest.n_documents) == (96, 16, 2)
+    line = one_error_line(
+        quarry("ingest", str(second), "--chunk-size", "128", data_dir=data, check=False)
+    )
+    assert "built with chunk_size 96" in line and "new data directory" in line
+    assert Manifest.of(current_version_dir(data)).n_documents == 2

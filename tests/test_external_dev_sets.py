@@ -2,7 +2,7 @@
 
 Skipped, with the reason, where that folder is absent. The floors asserted are the issue's
 targets (see README, "External development sets"); a figure listed in ``HELD`` is one below its
-target, held at its measured value so it cannot silently fall (none today).
+target, held at its measured value so it cannot silently fall (realdocs-dev's, today).
 """
 
 import pytest
@@ -16,7 +16,14 @@ pytestmark = [
     ),
 ]
 # Measured figures that are below the issue's targets, held so they cannot fall further.
-HELD: dict[tuple[str, str], float] = {}
+# realdocs-dev (issue 26) is below every one of its targets yet: held at what was measured
+# (2026-12-07, `python -m bench.external --set realdocs`).
+HELD: dict[tuple[str, str], float] = {
+    ("realdocs", "accuracy"): 0.72,
+    ("realdocs", "wrong_confident"): 0.28,
+    ("realdocs", "abstention_recall"): 0.31,
+    ("realdocs", "conflict_both_values"): 0.6,
+}
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +35,8 @@ def engine_for(real_embedder):
 
 @pytest.mark.parametrize("name", sorted(TARGETS))
 def test_development_set(name, tmp_path, engine_for):
+    if not available(name=name):
+        pytest.skip(f"{name} not found in {EVAL_DATA}")
     report = run_set(name, tmp_path, engine_for)
     metrics = report["metrics"]
     assert metrics["groundedness"] == 1.0  # conflict claims included
@@ -35,5 +44,7 @@ def test_development_set(name, tmp_path, engine_for):
         held = HELD.get((name, target.metric))
         if held is None:
             assert target.met(metrics), (str(target), metrics)
-        else:
+        elif target.higher_is_better:
             assert metrics[target.metric] >= held, (target.metric, metrics)
+        else:
+            assert metrics[target.metric] <= held, (target.metric, metrics)

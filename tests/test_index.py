@@ -165,16 +165,21 @@ def test_other_embedder_is_refused(tmp_path, corpus_copy):
         open_current(tmp_path / "data").check_embedder(other.name, other.dim)
 
 
-def test_chunks_the_embedder_would_truncate_are_refused(tmp_path, corpus_copy):
+def test_chunks_the_embedder_would_truncate_are_cut_to_fit_not_refused(tmp_path, corpus_copy):
+    # A chunk size over the model's limit is a configuration error, said before any work.
     with pytest.raises(ConfigError, match="limit of 50 tokens"):
         IndexWriter(tmp_path, HashingEmbedder(max_tokens=50), SentenceChunker(60, 10))
-    # chunk_size fits on paper, but the embedder's own tokenizer counts more tokens.
+    # chunk_size fits on paper, but the embedder's own tokenizer counts more tokens: those
+    # chunks are chunked again, smaller, and the write goes through with every chunk whole.
     emb = HashingEmbedder(max_tokens=30)
-    with pytest.raises(ConfigError, match=r"limit is 30.*QUARRY_CHUNK_SIZE"):
-        writer(tmp_path / "data", emb, size=30, overlap=5).apply(
-            load_paths([corpus_copy], progress=False).documents
-        )
-    assert not (tmp_path / "data" / layout.CURRENT).exists()
+    docs = load_paths([corpus_copy], progress=False).documents
+    report = writer(tmp_path / "data", emb, size=30, overlap=5).apply(docs)
+    assert report.n_documents == len(docs)
+    version = open_current(tmp_path / "data")
+    chunks = [version.chunk(r) for r in version.live_rows()]
+    assert max(emb.token_counts([c.text for c in chunks])) <= 30
+    texts = {d.doc_id: d.text for d in docs}
+    assert all(texts[c.doc_id][c.char_start : c.char_end] == c.text for c in chunks)
 
 
 def test_old_versions_are_collected(tmp_path, corpus_copy):

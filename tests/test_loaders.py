@@ -85,7 +85,7 @@ def test_docx_title_and_text(tmp_path):
     [
         ("empty.txt", b"", "empty file"),
         ("binary.txt", b"\x00\x01\x02PNG", "binary"),
-        ("latin1.txt", "café".encode("latin-1"), "not valid UTF-8"),
+        ("c1.txt", bytes(range(0x80, 0xA0)) * 3, "not valid UTF-8"),
         ("broken.pdf", b"%PDF-1.4 not really a pdf", "PDF"),
         ("broken.docx", b"PK\x03\x04 nope", "corrupt .docx"),
         ("image.png", b"\x89PNG", "unsupported file type"),
@@ -174,3 +174,13 @@ def test_zip_named_docx_is_rejected_clearly(tmp_path):
         z.writestr("hello.txt", "not a word document")
     with pytest.raises(IngestFileError, match="fake.docx"):
         load_file(path)
+
+
+def test_latin1_text_is_read_not_skipped(tmp_path):
+    """An old NEWS file in Latin-1 (as Debian ships GNU make's) is read as text; bytes that are
+    text in no encoding are still refused (above)."""
+    path = tmp_path / "NEWS.txt"
+    path.write_bytes(
+        "Caf\u00e9 cr\u00e8me: Fran\u00e7ois Pinard wrote it in 1993.\n".encode("latin-1")
+    )
+    assert load_file(path).text == "Caf\u00e9 cr\u00e8me: Fran\u00e7ois Pinard wrote it in 1993."

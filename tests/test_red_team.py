@@ -45,16 +45,18 @@ def live(tmp_path, seed_settings):
         "QUARRY_RATE_LIMIT_PER_MINUTE": "100000",
         "QUARRY_RATE_LIMIT_BURST": "100000",
     }
-    proc = start_server(env, port)
-    yield {
+    state = {
         "url": f"http://127.0.0.1:{port}",
-        "proc": proc,
+        "proc": start_server(env, port),
         "data_dir": data_dir,
         "env": env,
         "port": port,
     }
-    proc.kill()
-    proc.wait(timeout=30)
+    try:
+        yield state
+    finally:  # the server running now: a test may have replaced the first one
+        state["proc"].kill()
+        state["proc"].wait(timeout=30)
 
 
 def wait_job(url, job_id, timeout=120.0):

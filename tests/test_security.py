@@ -138,7 +138,8 @@ def test_uploads_bad_files_reported_and_index_intact(data_dir, real_embedder, tm
             "files",
             ("broken.html", b"<html><body><p>Unclosed <b>tags <div>Kestrel granite is grey."),
         ),
-        ("files", ("latin1.txt", "Caf\u00e9 cr\u00e8me".encode("latin-1"))),
+        ("files", ("latin1.txt", "Caf\u00e9 cr\u00e8me".encode("latin-1"))),  # read as Latin-1
+        ("files", ("controls.txt", bytes(range(0x80, 0xA0)) * 3)),
     ]
     with make_client(data_dir, real_embedder, max_upload_bytes=4096) as c:
         h = {"X-API-Key": ADMIN}
@@ -148,10 +149,10 @@ def test_uploads_bad_files_reported_and_index_intact(data_dir, real_embedder, tm
         job = wait_job(c, r.json()["job_id"], h)
         assert job["status"] == "done", job
         reasons = {s["path"].rsplit("/", 1)[-1]: s["reason"] for s in job["result"]["skipped"]}
-        assert set(reasons) == {"empty.txt", "binary.txt", "fake.pdf", "locked.pdf", "latin1.txt"}
-        assert "encrypted" in reasons["locked.pdf"] and "UTF-8" in reasons["latin1.txt"]
+        assert set(reasons) == {"empty.txt", "binary.txt", "fake.pdf", "locked.pdf", "controls.txt"}
+        assert "encrypted" in reasons["locked.pdf"] and "UTF-8" in reasons["controls.txt"]
         docs = {d["doc_id"] for d in c.get("/documents", headers=h).json()}
-        assert {"good", "broken"} <= docs and len(docs) == before + 2
+        assert {"good", "broken", "latin1"} <= docs and len(docs) == before + 3
         answer = c.post(
             "/ask", json={"question": "When does the Kestrel quarry ship granite?"}, headers=h
         ).json()

@@ -31,6 +31,8 @@ class Asked:
     policy: AnswerPolicy
     in_context: Callable[[ScoredSentence], str]
     known: Callable[[str], bool]
+    # whether a document (its text, title or source path) holds a string
+    in_document: Callable[[str, str], bool] = lambda doc_id, text: True
 
     @cached_property
     def kind(self) -> str | None:

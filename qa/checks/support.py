@@ -12,7 +12,7 @@ from __future__ import annotations
 from qa.checks.base import Asked, Check
 from qa.types import ScoredSentence
 
-WEAK_SUPPORT = "The passages found are only loosely related to the question."
+WEAK_SUPPORT = "The sentences closest to the question are only loosely related to it."
 
 
 class Support(Check):
