@@ -80,18 +80,31 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")  # not in text, in a
 Loaded = tuple[str, str | None, tuple[PageSpan, ...], tuple[Block, ...]]
 
 
+class _Furniture:
+    """Which lines are page furniture: pasted-page lines (``_FURNITURE``) and a repeat of one of
+    the first ``_TOP_LINES`` lines of the page, where layouts repeat the headline. One filter for
+    every loader, fed the lines in order."""
+
+    def __init__(self) -> None:
+        self.top: set[str] = set()
+
+    def drop(self, line: str) -> bool:
+        line = line.strip()
+        if _FURNITURE.match(line) or (line and line in self.top):
+            return True
+        if line and len(self.top) < _TOP_LINES:
+            self.top.add(line)
+        return False
+
+
 def _clean_lines(lines: list[str]) -> str:
-    """Drop furniture lines and a headline repeated among the first lines; collapse blank runs."""
+    """Drop furniture lines; collapse blank runs."""
+    furniture = _Furniture()
     kept: list[str] = []
-    top: set[str] = set()  # the first lines of the page, where layouts repeat the headline
     for raw in lines:
         line = raw.strip()
-        if _FURNITURE.match(line):
+        if furniture.drop(line):
             continue
-        if line and line in top:
-            continue
-        if line and len(top) < _TOP_LINES:
-            top.add(line)
         if not line and (not kept or not kept[-1]):
             continue
         kept.append(line)
@@ -135,26 +148,13 @@ _MODE_LINE = re.compile(r"\s*-\*-.*?-\*-\s*")  # emacs's "-*- outline -*-"
 
 
 def _drop_furniture(parts: list[Any]) -> list[Any]:
-    """Pasted-page furniture lines out, and a headline repeated among the first lines once."""
+    """``parts`` without furniture lines (``_Furniture``); code and tables are left whole."""
+    furniture = _Furniture()
     kept = []
-    top: set[str] = set()
-    seen = 0
     for part in parts:
-        if part.kind in ("code", "table"):
-            kept.append(part)
-            continue
-        lines = []
-        for line in part.lines:
-            if _FURNITURE.match(line.strip()):
-                continue
-            if seen < _TOP_LINES and line.strip() in top:
-                continue
-            if seen < _TOP_LINES:
-                top.add(line.strip())
-            seen += 1
-            lines.append(line)
-        if lines:
-            part.lines = lines
+        if part.kind not in ("code", "table"):
+            part.lines = [line for line in part.lines if not furniture.drop(line)]
+        if part.lines:
             kept.append(part)
     return kept
 

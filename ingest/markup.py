@@ -75,6 +75,7 @@ _OUTLINE = re.compile(r"^(\*{1,4})\s+(\S.*)$")
 _NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+([A-Z]\S*(?:\s+\S+){0,10})$")
 _COLUMNS = re.compile(r"\S(?: {2,}|\t)\S")
 _SENTENCE_END = re.compile(r"""[.!?:;…]["'”’)\]]*$""")
+_MAX_WRAP = 100  # hard wraps are at 60-100 columns (72-80 mostly)
 
 
 def _indent(line: str) -> int:
@@ -91,7 +92,11 @@ def _wrap_width(lines: list[str]) -> int:
 
 def _filled(line: str, nxt: str, width: int) -> bool:
     """Whether ``line`` was broken only because the next word would not fit: the test that a
-    hard wrap leaves (the line plus the next line's first word would pass the wrap width)."""
+    hard wrap leaves (the line plus the next line's first word would pass the wrap width). A
+    file whose lines run past ``_MAX_WRAP`` columns is not hard-wrapped: its long lines are
+    paragraphs (news pasted one paragraph a line), never wraps."""
+    if width > _MAX_WRAP:
+        return False
     first = nxt.split(maxsplit=1)[0] if nxt.strip() else ""
     return len(line.rstrip()) + 1 + len(first) > width - 2
 
