@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test install chromium lint eval bench clean
+.PHONY: run test install chromium tesseract lint eval bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,12 +32,24 @@ chromium:
 	  exit 1; \
 	fi
 
+# Scanned PDF pages are read with Debian's Tesseract; the OCR test needs it.
+tesseract:
+	@if command -v tesseract >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing Debian's tesseract-ocr for scanned PDF pages"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr >/dev/null; \
+	else \
+	  echo "error: the OCR tests need Tesseract: run 'sudo apt-get install tesseract-ocr', then 'make test' again" >&2; \
+	  exit 1; \
+	fi
+
 # Host, port, data directory and corpus come from QUARRY_HOST, QUARRY_PORT, QUARRY_DATA_DIR and
 # QUARRY_CORPUS_DIR; `quarry serve --ingest-if-empty` ingests the corpus when that index is empty.
 run: $(STAMP)
 	QUARRY_CORPUS_DIR=$${QUARRY_CORPUS_DIR:-corpus} $(VENV)/bin/quarry serve --ingest-if-empty
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium tesseract
 	$(PY) -m pytest
 
 lint: $(STAMP)

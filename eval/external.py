@@ -52,8 +52,14 @@ SETS: dict[str, Callable[[Path], GoldSet | FolderSet]] = {
     "realdocs": lambda root: FolderSet(
         root / "realdocs-dev" / "corpus", root / "realdocs-dev" / "questions.jsonl"
     ),
+    "realpdf": lambda root: FolderSet(
+        root / "realpdf-dev" / "corpus", root / "realpdf-dev" / "questions.jsonl"
+    ),
 }
-FOLDERS = {"realdocs": "realdocs-dev"}  # sets whose folder is not the RGB / SQuAD one
+FOLDERS = {
+    "realdocs": "realdocs-dev",
+    "realpdf": "realpdf-dev",
+}  # sets whose folder is not the RGB / SQuAD one
 TARGETS: dict[str, list[Target]] = {
     "rgb-true": [
         Target("accuracy", 0.75),
@@ -74,6 +80,13 @@ TARGETS: dict[str, list[Target]] = {
         Target("wrong_confident", 0.10, False),
         Target("abstention_recall", 0.75),
         Target("conflict_both_values", 0.70),
+    ],
+    # issue 34: real PDFs (papers, manuals, references, slides; LaTeX, Word, LibreOffice, FOP)
+    "realpdf": [
+        Target("accuracy", 0.80),
+        Target("wrong_confident", 0.10, False),
+        Target("abstention_recall", 0.70),
+        Target("groundedness", 1.0),
     ],
 }
 

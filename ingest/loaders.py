@@ -17,7 +17,7 @@ from typing import Any
 
 from base.errors import IngestFileError
 from ingest.markup import Block, assemble, front_matter, markdown_parts, text_parts
-from ingest.structure import heading_line, html_lines, join_wrapped_lines, squash, table_lines
+from ingest.structure import heading_line, html_lines, squash, table_lines
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -214,39 +214,14 @@ def _load_html(path: Path, data: bytes) -> Loaded:
 
 
 def _load_pdf(path: Path, data: bytes) -> Loaded:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    """Read on character geometry (``ingest.pdf``): furniture, columns, footnotes, tables."""
+    from ingest.pdf import read_pdf
 
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            raise IngestFileError(str(path), "encrypted PDF; decrypt it first")
-        parts: list[str] = []
-        spans: list[PageSpan] = []
-        offset = 0
-        for number, page in enumerate(reader.pages, start=1):
-            page_lines = _clean_lines((page.extract_text() or "").split("\n")).split("\n")
-            page_text = join_wrapped_lines(page_lines)
-            if not page_text:
-                continue
-            if parts:
-                parts.append("\n\n")
-                offset += 2
-            spans.append(PageSpan(number, offset, offset + len(page_text)))
-            parts.append(page_text)
-            offset += len(page_text)
-        meta_title = reader.metadata.title if reader.metadata else None
-        title = squash(str(meta_title)) if meta_title else None
-    except IngestFileError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise IngestFileError(
-            str(path), f"corrupt or unreadable PDF ({type(exc).__name__})"
-        ) from None
-    text = "".join(parts)
-    if not text:
-        raise IngestFileError(str(path), "PDF has no extractable text (scanned image?)")
-    return text, title or heading_line(text) or _headline(text), tuple(spans), ()
+    reading = read_pdf(path, data)
+    spans = tuple(PageSpan(page, start, end) for page, start, end in reading.pages)
+    blocks = tuple(Block(kind, s, e, level) for kind, s, e, level in reading.blocks)  # type: ignore[arg-type]
+    text = reading.text
+    return text, reading.title or heading_line(text) or _headline(text), spans, blocks
 
 
 def _load_docx(path: Path, data: bytes) -> Loaded:

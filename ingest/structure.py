@@ -1,4 +1,4 @@
-"""Layout that plain text loses, turned into readable lines: tables, PDF line wraps, HTML blocks.
+"""Layout that plain text loses, turned into readable lines: tables, HTML blocks, headings.
 
 Each function returns text; the loader stores it, so every offset still points into what is kept.
 """
@@ -45,45 +45,6 @@ def table_lines(rows: Sequence[Sequence[str]], header: bool) -> list[str]:
         else:
             lines.append("; ".join(c for c in row if c))
     return lines
-
-
-# --- PDF ----------------------------------------------------------------------------------------
-
-_BULLET = re.compile(r"^([•◦▪‣∙*-]|\(?\d{1,3}[.)]|\(?[a-z][.)])\s")
-_SENTENCE_END = re.compile(r"""[.!?:;…]["'”’)\]]*$""")
-
-
-def join_wrapped_lines(lines: Sequence[str]) -> str:
-    """Undo a PDF's line wrapping: a sentence broken over lines becomes one line again.
-
-    A line is joined to the one before when it continues it: it starts in lower case or with a
-    digit, or the line before filled most of the width and did not end a sentence. A word broken
-    with a hyphen at the end of a line ("exam-" + "ple") is rejoined without it. Blank lines,
-    bullets and short lines (headings) stay where they are.
-    """
-    stripped = [line.strip() for line in lines]
-    width = max((len(line) for line in stripped), default=0)
-    out: list[str] = []
-    last = ""  # the previous physical line, not the paragraph built so far
-    for line in stripped:
-        if not line:
-            out.append("")
-            last = ""
-            continue
-        if out and out[-1] and last and not _BULLET.match(line):
-            continues = line[0].islower() or (line[0].isdigit() and not _SENTENCE_END.search(last))
-            full = len(last) >= 0.7 * width and not _SENTENCE_END.search(last)
-            if last.endswith("-") and len(last) > 1 and last[-2].isalpha() and line[0].islower():
-                out[-1] = out[-1][:-1] + line
-                last = line
-                continue
-            if continues or full:
-                out[-1] = f"{out[-1]} {line}"
-                last = line
-                continue
-        out.append(line)
-        last = line
-    return "\n".join(out)
 
 
 def heading_line(text: str) -> str | None:

@@ -9,7 +9,7 @@ import pytest
 
 from ingest.chunker import SentenceChunker
 from ingest.loaders import load_file
-from ingest.structure import join_wrapped_lines, table_lines
+from ingest.structure import table_lines
 from ingest.text import sentence_spans
 
 LIGHT = (
@@ -61,25 +61,6 @@ def test_pdf_title_from_metadata_wins(tmp_path):
     path = tmp_path / "light.pdf"
     wrapped_pdf(path, title="Annual Harbor Report 2024")
     assert load_file(path).title == "Annual Harbor Report 2024"
-
-
-def test_join_keeps_headings_bullets_and_paragraphs_apart():
-    lines = [
-        "Overview",
-        "The committee met twice in March and approved the budget for the coming year",
-        "after a long debate about maintenance costs.",
-        "",
-        "- first bullet point here",
-        "- second bullet point",
-    ]
-    assert join_wrapped_lines(lines).split("\n") == [
-        "Overview",
-        "The committee met twice in March and approved the budget for the coming year "
-        "after a long debate about maintenance costs.",
-        "",
-        "- first bullet point here",
-        "- second bullet point",
-    ]
 
 
 def test_docx_table_rows_are_readable_and_citable(tmp_path):
