@@ -593,7 +593,14 @@ class SegmentFiles:
             "SELECT substr(text, ?, ?) FROM documents WHERE doc_id = ?",
             (start + 1, end - start, doc_id),
         )
-        return rows[0][0] if rows else None
+        if not rows:
+            return None
+        if len(rows[0][0] or "") == end - start:
+            return str(rows[0][0])
+        # Short: the text ends first, or SQLite's text functions stopped at a NUL. Read the
+        # stored bytes (which a NUL does not cut) and slice them in Python.
+        raw = self.query("SELECT CAST(text AS BLOB) FROM documents WHERE doc_id = ?", (doc_id,))
+        return bytes(raw[0][0] or b"").decode("utf-8")[start:end]
 
     def close(self) -> None:
         with self._lock:

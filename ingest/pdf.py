@@ -68,6 +68,8 @@ _ROMAN = re.compile(r"\b[ivxlcdm]{1,7}\b", re.I)
 _MONOSPACE = re.compile(
     r"(mono|courier|consol|typewriter|inconsolata|\bcmtt|sfmono|menlo|code)", re.I
 )
+_BOLD = re.compile(r"(bold|black|heavy|demi|semibold|[^a-z]bd|bx[0-9]|cmb[0-9])", re.I)
+_STOP = re.compile(r"""[.!?…]["'”’)\]]*$""")  # a sentence's end (not a colon's)
 _SENTENCE_END = re.compile(r"""[.!?:;…]["'”’)\]]*$""")
 
 
@@ -126,8 +128,9 @@ class _LineBuilder:
         self.lines: list[_Line] = []
         self._chars: list[tuple[str, float, float, float, float]] = []
         self._space = False  # a space character since the last glyph
-        self._fixed = False
+        self._fixed = False  # the font now in use
         self._heavy = False
+        self._counts = [0, 0, 0]  # glyphs of this line: all, fixed-pitch, bold
         self._hyphen = False
 
     def add(self, ch: str, x0: float, y0: float, x1: float, y1: float) -> None:
@@ -141,6 +144,9 @@ class _LineBuilder:
             if not same_line or x0 < last[1] - 0.5 * h:
                 self.end()
         self._chars.append((ch, x0, y0, x1, y1) if not self._space else (" " + ch, x0, y0, x1, y1))
+        self._counts[0] += 1
+        self._counts[1] += self._fixed
+        self._counts[2] += self._heavy
         self._space = False
 
     def mark(self, fixed: bool, heavy: bool) -> None:
@@ -152,6 +158,7 @@ class _LineBuilder:
 
     def end(self) -> None:
         chars = self._chars
+        counts, self._counts = self._counts, [0, 0, 0]
         self._space = False
         if not chars:
             self._hyphen = False
@@ -193,6 +200,10 @@ class _LineBuilder:
             self._hyphen = False
             return
         row = [c for c in ("".join(cell).strip() for cell in cells) if c]
+        tokens = text.split()
+        numbers = sum(bool(_NUMBER.match(t)) for t in tokens)
+        if len(row) < 2 and len(tokens) >= 3 and numbers >= 0.6 * len(tokens):
+            row = tokens  # a row of figures set with narrow gaps ("Sep 266 23410 113 39965")
         self.lines.append(
             _Line(
                 text=re.sub(" {2,}", " ", text),
@@ -205,8 +216,8 @@ class _LineBuilder:
                 cells=row if len(row) > 1 else [],
                 hyphen=self._hyphen,
                 lead_mark=lead,
-                fixed=self._fixed,
-                heavy=self._heavy,
+                fixed=counts[1] >= 0.8 * counts[0],  # most of the line: one code word is not
+                heavy=counts[2] >= 0.8 * counts[0],
             )
         )
         self._hyphen = False
@@ -239,12 +250,12 @@ def _page_lines(page: Any, number: int) -> list[_Line]:
             if not ch:
                 continue
             raw.FPDFText_GetLooseCharBox(textpage, k, box)
-            if ch != " " and (last_font is None or k - last_font > 40 or not builder._chars):
+            if ch != " " and (last_font is None or k - last_font > 6 or not builder._chars):
                 raw.FPDFText_GetFontInfo(textpage, k, name, 128, flags)
                 font = bytes(name).split(b"\0", 1)[0].decode("latin-1")
-                weight = raw.FPDFText_GetFontWeight(textpage, k)
                 fixed = bool(flags.value & 1) or bool(_MONOSPACE.search(font))
-                builder.mark(fixed, weight >= 600 or bool(flags.value & 0x40000))
+                # the name, not PDFium's weight (a guess for fonts without one: CMSS10 reads 736)
+                builder.mark(fixed, bool(_BOLD.search(font)) or bool(flags.value & 0x40000))
                 last_font = k
             builder.add(ch, box.left, box.bottom, box.right, box.top)
         builder.end()
@@ -429,15 +440,23 @@ class _Part:
 
     def row_pieces(self) -> list[tuple[int, str]]:
         """A table's rows as lines that name their columns: "Pump: P-2; Flow: 340" when the
-        first row is a header (no cell of it a number), "a: b" for two columns (see
-        ``table_lines``); one row a line, the header named in every one."""
+        first row is a header (no cell of it a number), else its cells joined by "; "
+        (``table_lines``); one row a line, the header named in every one."""
         cells = [c for _, c in self.rows]
         header = len(cells) > 1 and not any(_NUMBER.match(c) for c in cells[0])
+        names = cells[0]
         out: list[tuple[int, str]] = []
         for i, (page, row) in enumerate(self.rows):
             if header and i == 0:
                 continue
-            line = table_lines([cells[0], row] if header else [row], header)
+            if header:
+                named = [
+                    f"{names[j]}: {cell}" if j < len(names) and names[j] else cell
+                    for j, cell in enumerate(row)
+                ]
+                line = ["; ".join(named)]
+            else:
+                line = table_lines([row], False)
             if line:
                 out.append((page, ("\n" if out else "") + line[0]))
         return out or [(self.rows[0][0], " | ".join(cells[0]))]
@@ -520,7 +539,7 @@ class _Reader:
     def line(self, line: _Line, fresh: bool) -> None:
         """Add ``line``; ``fresh``: it is the first of a column or page (a break before it)."""
         heading = (
-            (line.size > 1.15 * self.body or line.heavy)
+            (line.size > 1.15 * self.body or (line.heavy and not line.cells))
             and len(line.text.split()) <= 14
             and not _SENTENCE_END.search(line.text)
             and not line.text[:1].islower()
@@ -561,7 +580,7 @@ class _Reader:
                     and not _ITEM.match(line.text)
                     and abs(line.size - last.size) < 0.15 * pitch
                     and not (
-                        _SENTENCE_END.search(before)
+                        _STOP.search(before)
                         and (line.x0 > last.x0 + 0.8 * pitch or last.x1 < line.x1 - 4 * pitch)
                     )
                 )
@@ -606,10 +625,15 @@ def _leading(pages: list[_Page], body: float) -> float:
 
 
 def _body_size(pages: list[_Page]) -> float:
+    """The document's most common character height, over prose (code is often set smaller)."""
     sizes: Counter[float] = Counter()
-    for p in pages:
-        for line in p.lines:
-            sizes[round(line.size * 2) / 2] += len(line.text)
+    for fixed in (False, True):
+        for p in pages:
+            for line in p.lines:
+                if line.role == "body" and (line.fixed == fixed or fixed):
+                    sizes[round(line.size * 2) / 2] += len(line.text)
+        if sizes:
+            break
     return sizes.most_common(1)[0][0] if sizes else 10.0
 
 

@@ -210,3 +210,19 @@ def test_near_duplicate_passages_are_grouped(tmp_path):
         ({"wire", "paper"} - {first.chunk.doc_id}).pop()
     ]
     assert all(h.chunk.doc_id != first.duplicates[0].doc_id for h in hits)
+
+
+def test_chunk_store_keeps_text_past_a_nul_and_other_controls(tmp_path):
+    """A NUL in a document's text (a loader bug, or a future one) never truncates what is stored:
+    SQLite's substr() stops at a NUL in TEXT, so an excerpt after one must still come back."""
+    from ingest.loaders import Document, content_hash
+
+    text = "The alarm code is A7\x00 and the pager number is 5512.\x01\x7f After it: the end."
+    doc = Document("nul", "NUL", "nul.txt", text, content_hash(text.encode()))
+    writer(tmp_path / "data").apply([doc])
+    version = open_current(tmp_path / "data")
+    start = text.index("the pager")
+    assert version.excerpt("nul", start, len(text)) == text[start:]
+    chunks = [version.chunk(r) for r in version.live_rows()]
+    assert "".join(c.text for c in chunks if c.doc_id == "nul").endswith("the end.")
+    assert all(text[c.char_start : c.char_end] == c.text for c in chunks)
