@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ingest.structure import squash, table_lines
+from ingest.text import LINE_END
 
 Kind = Literal["heading", "code", "table"]
 
@@ -74,7 +75,6 @@ _UNDERLINE = re.compile(r"^\s*([=\-~^*#+])\1{2,}\s*$")
 _OUTLINE = re.compile(r"^(\*{1,4})\s+(\S.*)$")
 _NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+([A-Z]\S*(?:\s+\S+){0,10})$")
 _COLUMNS = re.compile(r"\S(?: {2,}|\t)\S")
-_SENTENCE_END = re.compile(r"""[.!?:;…]["'”’)\]]*$""")
 _MAX_WRAP = 100  # hard wraps are at 60-100 columns (72-80 mostly)
 
 
@@ -110,7 +110,7 @@ def _joins(line: str, nxt: str, width: int) -> bool:
     if _filled(line, nxt, width):
         return True
     # A short line that does not end a sentence, followed by lower case: still one sentence.
-    return not _SENTENCE_END.search(line.rstrip()) and nxt.lstrip()[:1].islower()
+    return not LINE_END.search(line.rstrip()) and nxt.lstrip()[:1].islower()
 
 
 def _join(lines: list[str]) -> str:
@@ -153,10 +153,10 @@ def _text_paragraph(para: list[str], width: int, body_indent: int) -> list[_Part
         return [_Part("heading", [first], 1 if para[1].strip()[0] == "=" else 2)]
     if len(para) == 1:
         outline = _OUTLINE.match(first)
-        if outline and not _SENTENCE_END.search(first):
+        if outline and not LINE_END.search(first):
             return [_Part("heading", [outline.group(2)], len(outline.group(1)))]
         numbered = _NUMBERED.match(first)
-        if numbered and not _SENTENCE_END.search(first) and len(first) < 70:
+        if numbered and not LINE_END.search(first) and len(first) < 70:
             return [_Part("heading", [first], numbered.group(1).count(".") + 1)]
     indent = min(_indent(x) for x in para)
     rows = sum(bool(_COLUMNS.search(x.strip())) for x in para)

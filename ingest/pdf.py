@@ -12,15 +12,16 @@ PDFium (pypdfium2) gives every character with its box. From the boxes this modul
    passages of their own (placed after the paragraph open at the page's end), never glued into a
    body sentence; a superscript marker in the body is dropped.
 4. **Paragraphs** are joined line by line; a paragraph cut by a column or page break is continued
-   when the text before the break does not end a sentence and the next line carries on in lower
-   case (or the break splits a hyphenated word). A line-end hyphen is removed when it splits a
+   when the text before the break does not end a sentence and the next line does not start a
+   list item (or the break splits a hyphenated word). A line-end hyphen is removed when it splits a
    word and kept when the joined form is not a word of the document but the hyphenated one is
    (or the next part is capitalized or a digit).
 5. **Tables**: lines whose words stand in cells (gaps of about an em, wider than the line's
    other gaps) are table rows, a run of them one table block (a table that goes on over a page
    break stays one); each row is stored as a line that names its columns when the first row is
-   a header ("Pump: P-2; Flow (m3/h): 340"), else ``a | b | c``, so that the answer stage can
-   answer with a row. **Contents pages**: lines of leader dots ending in a page number are left out.
+   a header ("Pump: P-2; Flow (m3/h): 340"), else its cells joined by "; " (two: "a: b"), so
+   that the answer stage can answer with a row. **Contents pages**: lines of leader dots
+   ending in a page number are left out.
 6. **Characters**: ligatures (U+FB00-FB06) are expanded; the control codes that TeX's Cork and OT1
    bitmap fonts leave when they have no Unicode map are read as the letters they stand for
    (``\\x1c`` -> "fi"); other control, zero-width and private-use characters are removed.
@@ -45,6 +46,7 @@ from typing import Any
 
 from base.errors import IngestFileError
 from ingest.structure import table_lines
+from ingest.text import LINE_END
 
 # TeX fonts without a ToUnicode map leave their encoding's code points: Cork (T1) puts the
 # ligatures at 0x1B-0x1F, quotes at 0x10/0x11, dashes at 0x15/0x16; OT1 puts ligatures at 0x0B-0x0F.
@@ -56,6 +58,10 @@ _TEX_CODES = {
 }  # fmt: skip
 _LIGATURES = {0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl",
               0xFB05: "st", 0xFB06: "st"}  # fmt: skip
+# gaps between glyphs, in character heights: wider than _WORD_GAP is a space, wider than
+# _CELL_GAP (and than the line's other gaps) a table cell's edge
+_WORD_GAP = 0.17
+_CELL_GAP = 1.1
 _NUMBER = re.compile(r"^[-+<>=≤≥~]?\s*[0-9][0-9.,:/%]*\s*%?$")
 _SOFT_HYPHEN = "\ufffe"  # PDFium's mark for a hyphen that ends a line inside a word
 _NOTE_MARKS = set("*†‡§¶")
@@ -70,7 +76,6 @@ _MONOSPACE = re.compile(
 )
 _BOLD = re.compile(r"(bold|black|heavy|demi|semibold|[^a-z]bd|bx[0-9]|cmb[0-9])", re.I)
 _STOP = re.compile(r"""[.!?…]["'”’)\]]*$""")  # a sentence's end (not a colon's)
-_SENTENCE_END = re.compile(r"""[.!?:;…]["'”’)\]]*$""")
 
 
 @dataclass
@@ -149,6 +154,15 @@ class _LineBuilder:
         self._counts[2] += self._heavy
         self._space = False
 
+    @staticmethod
+    def _cell_edge(gap: float, words: list[float], before: str, h: float) -> bool:
+        """Whether a wide ``gap`` (after glyph ``before``) is a cell's edge: well over the
+        line's other word gaps (justified text stretches them all alike), and not just the
+        space after a sentence unless very wide."""
+        others = [g for g in words if g != gap]
+        typical = others[len(others) // 2] if len(others) >= 2 else 0.0
+        return gap > 2.5 * typical and (before[-1:] not in ".:;,?!" or gap > 3 * h)
+
     def mark(self, fixed: bool, heavy: bool) -> None:
         self._fixed, self._heavy = fixed, heavy
 
@@ -177,20 +191,17 @@ class _LineBuilder:
                 continue  # a footnote marker raised above the line
             kept.append((ch, x0, x1))
         gaps = [b[1] - a[2] for a, b in zip(kept, kept[1:], strict=False)]
-        words = sorted(g for g in gaps if g > 0.17 * h)
+        words = sorted(g for g in gaps if g > _WORD_GAP * h)
         out: list[str] = []
         cells: list[list[str]] = [[]]
         for i, (ch, _x0, _x1) in enumerate(kept):
             glyph = ch.lstrip(" ")
             if i:
                 gap = gaps[i - 1]
-                others = [g for g in words if g != gap]
-                typical = others[len(others) // 2] if len(others) >= 2 else 0.0
-                after_stop = kept[i - 1][0][-1:] in ".:;,?!"
-                if gap > 1.1 * h and gap > 2.5 * typical and (not after_stop or gap > 3 * h):
+                if gap > _CELL_GAP * h and self._cell_edge(gap, words, kept[i - 1][0], h):
                     cells.append([])
                     out.append("  ")
-                elif gap > 0.17 * h or (ch.startswith(" ") and gap > 0.08 * h):
+                elif gap > _WORD_GAP * h or (ch.startswith(" ") and gap > 0.08 * h):
                     out.append(" ")
                     cells[-1].append(" ")
             out.append(glyph)
@@ -325,9 +336,10 @@ def _mark_furniture(pages: list[_Page]) -> None:
             counts[0][key] += 1
             counts[1 + p.number % 2][key] += 1
     n = len(pages)
+    of_parity = Counter(p.number % 2 for p in pages)
     for p, band in zip(pages, bands, strict=True):
         parity = counts[1 + p.number % 2]
-        half = (n + 1 - p.number % 2) // 2 if p.number % 2 else n // 2
+        half = of_parity[p.number % 2]
         for line in band:
             key = _furniture_key(line.text)
             recurring = n >= 3 and (
@@ -347,7 +359,7 @@ def _mark_contents(page: _Page) -> None:
         line.role = "toc"
     if body and len(leaders) >= 0.4 * len(body):
         for line in body:
-            if re.search(r"\s[0-9]{1,4}$", line.text) and not _SENTENCE_END.search(line.text):
+            if re.search(r"\s[0-9]{1,4}$", line.text) and not LINE_END.search(line.text):
                 line.role = "toc"
 
 
@@ -412,7 +424,8 @@ def _merge_rows(lines: list[_Line]) -> list[_Line]:
             and line.x0 >= prev.x1 - 1
         ):
             gap = line.x0 - prev.x1
-            glue = "  " if gap > 1.1 * line.size else (" " if gap > 0.17 * line.size else "")
+            wide, space = gap > _CELL_GAP * line.size, gap > _WORD_GAP * line.size
+            glue = "  " if wide else (" " if space else "")
             before, after = prev.cells or [prev.text], line.cells or [line.text]
             if glue == "  ":
                 cells = before + after
@@ -468,11 +481,15 @@ _ITEM = re.compile(r"^([•◦▪‣∙◮▶►■□➢✓–-]|\(?[0-9]{1,2}[
 def _continues(before: str, line: _Line) -> bool:
     """Whether ``line`` carries on the sentence ``before`` leaves open across a column or page
     break: the text before does not end a sentence and the line does not start an item."""
-    return not _SENTENCE_END.search(before) and not _ITEM.match(line.text)
+    return not LINE_END.search(before) and not _ITEM.match(line.text)
+
+
+_UNHYPHEN = "\b"  # what _join returns when the hyphen ending the text before is to go
 
 
 def _join(before: str, line: _Line, words: set[str], hyphen: bool) -> str:
-    """How ``line`` is appended to a paragraph that so far reads ``before``."""
+    """How ``line`` is appended to a paragraph that so far reads ``before``: the glue to put
+    between them ("", " ", "-"), or ``_UNHYPHEN``."""
     if hyphen:
         head = re.search(r"(\w+)$", before)
         tail = re.match(r"(\w+)", line.text)
@@ -489,7 +506,7 @@ def _join(before: str, line: _Line, words: set[str], hyphen: bool) -> str:
         if head and tail:  # a hyphen PDFium did not mark as a line-end one
             joined = (head.group(1) + tail.group(1)).lower()
             if joined in words and f"{head.group(1)}-{tail.group(1)}".lower() not in words:
-                return "\b"
+                return _UNHYPHEN
         return ""  # an explicit hyphen: "32-" + "bit" is "32-bit"
     return " "
 
@@ -513,6 +530,15 @@ class _Reader:
         self.parts += self.notes
         self.notes = []
 
+    def append(self, part: _Part, line: _Line, hyphen: bool) -> None:
+        """Carry ``part`` on with ``line`` (``hyphen``: the line before ended in one)."""
+        glue = _join(part.pieces[-1][1], line, self.words, hyphen)
+        if glue == _UNHYPHEN:
+            page, piece = part.pieces[-1]
+            part.pieces[-1] = (page, piece[:-1])
+            glue = ""
+        part.pieces.append((line.page, glue + line.text))
+
     def note(self, lines: list[_Line]) -> None:
         current: _Part | None = None
         last: _Line | None = None
@@ -522,10 +548,7 @@ class _Reader:
                 current = _Part("note", [(line.page, line.text)])
                 self.notes.append(current)
             else:
-                text = "".join(t for _, t in current.pieces)
-                current.pieces.append(
-                    (line.page, _join(text, line, self.words, last.hyphen) + line.text)
-                )
+                self.append(current, line, last.hyphen)
             last = line
 
     def table(self, line: _Line) -> None:
@@ -541,7 +564,7 @@ class _Reader:
         heading = (
             (line.size > 1.15 * self.body or (line.heavy and not line.cells))
             and len(line.text.split()) <= 14
-            and not _SENTENCE_END.search(line.text)
+            and not LINE_END.search(line.text)
             and not line.text[:1].islower()
         )
         if line.cells and not line.fixed and not heading:
@@ -585,15 +608,7 @@ class _Reader:
                     )
                 )
             if go_on:
-                glue = _join(before, line, self.words, last.hyphen)
-                if glue == "-":
-                    open_.pieces.append((line.page, "-" + line.text))
-                elif glue == "\b":  # drop the hyphen that ends the paragraph so far
-                    page, piece = open_.pieces[-1]
-                    open_.pieces[-1] = (page, piece[:-1])
-                    open_.pieces.append((line.page, line.text))
-                else:
-                    open_.pieces.append((line.page, glue + line.text))
+                self.append(open_, line, last.hyphen)
                 self.last = line
                 return
         self.close()
@@ -626,19 +641,15 @@ def _leading(pages: list[_Page], body: float) -> float:
 
 def _body_size(pages: list[_Page]) -> float:
     """The document's most common character height, over prose (code is often set smaller)."""
+    body = [ln for p in pages for ln in p.lines if ln.role == "body"]
     sizes: Counter[float] = Counter()
-    for fixed in (False, True):
-        for p in pages:
-            for line in p.lines:
-                if line.role == "body" and (line.fixed == fixed or fixed):
-                    sizes[round(line.size * 2) / 2] += len(line.text)
-        if sizes:
-            break
+    for line in [ln for ln in body if not ln.fixed] or body:
+        sizes[round(line.size * 2) / 2] += len(line.text)
     return sizes.most_common(1)[0][0] if sizes else 10.0
 
 
-def read_pages(pages: list[_Page]) -> list[_Part]:
-    """The parts of the document, furniture and contents lines left out."""
+def read_pages(pages: list[_Page]) -> tuple[list[_Part], float]:
+    """The parts of the document, furniture and contents lines left out, and its body size."""
     _mark_furniture(pages)
     body = _body_size(pages)
     words = _words(pages)
@@ -646,7 +657,7 @@ def read_pages(pages: list[_Page]) -> list[_Part]:
     previous_heading: str | None = None
     for page in pages:
         _mark_contents(page)
-        kept = [ln for ln in page.lines if ln.role in ("body",)]
+        kept = [ln for ln in page.lines if ln.role == "body"]
         for run in _columns(kept, page.width):
             run = _merge_rows(run)
             _mark_notes(run, body)
@@ -665,7 +676,7 @@ def read_pages(pages: list[_Page]) -> list[_Part]:
             if notes:
                 reader.note(notes)
     reader.close()
-    return reader.parts
+    return reader.parts, body
 
 
 # -- the document --------------------------------------------------------------------------------
@@ -673,13 +684,12 @@ def read_pages(pages: list[_Page]) -> list[_Part]:
 
 @dataclass(frozen=True)
 class Reading:
-    """What a PDF gives the loader: text, page spans, blocks, title and metadata."""
+    """What a PDF gives the loader: text, page spans, blocks and title."""
 
     text: str
     pages: tuple[tuple[int, int, int], ...]  # (page, char_start, char_end)
     blocks: tuple[tuple[str, int, int, int], ...]  # (kind, char_start, char_end, level)
     title: str | None
-    meta: dict[str, str]
 
 
 def _assemble(parts: Iterable[_Part]) -> tuple[str, list[tuple[int, int, int]], list[Any]]:
@@ -739,7 +749,7 @@ _PLACEHOLDER = re.compile(
 )
 
 
-def _title(meta: dict[str, str], pages: list[_Page]) -> str | None:
+def _title(meta: dict[str, str], pages: list[_Page], body: float) -> str | None:
     """The metadata title when it is a real one, else the first page's largest line(s)."""
     given = re.sub(r"\s+", " ", meta.get("Title", "")).strip()
     if given and not _PLACEHOLDER.search(given) and len(given.split()) >= 2:
@@ -751,7 +761,7 @@ def _title(meta: dict[str, str], pages: list[_Page]) -> str | None:
     if not lines:
         return None
     top = max(ln.size for ln in lines)
-    if top < 1.1 * _body_size(pages):
+    if top < 1.1 * body:
         return None
     big = [ln for ln in lines if ln.size >= 0.95 * top]
     title = " ".join(ln.text for ln in big[:3])
@@ -788,7 +798,7 @@ def read_pdf(path: Path, data: bytes) -> Reading:
         meta = {k: str(v) for k, v in pdf.get_metadata_dict().items() if v}
     finally:
         pdf.close()
-    parts = read_pages(pages)
+    parts, body = read_pages(pages)
     text, spans, blocks = _assemble(parts)
     if not text:
         if scanned:
@@ -798,8 +808,7 @@ def read_pdf(path: Path, data: bytes) -> Reading:
                 "('apt-get install tesseract-ocr'), then ingest again",
             )
         raise IngestFileError(str(path), "PDF has no extractable text")
-    kept = {k.lower(): meta[k] for k in ("Author", "CreationDate", "Subject") if k in meta}
-    return Reading(text, tuple(spans), tuple(blocks), _title(meta, pages), kept)
+    return Reading(text, tuple(spans), tuple(blocks), _title(meta, pages, body))
 
 
 def tesseract_available() -> bool:

@@ -13,6 +13,10 @@ from functools import lru_cache
 
 from base.lexicon import ABBREVIATIONS, STOPWORDS
 
+# A line that ends a sentence or a clause (a colon or semicolon counts): where a wrapped line's
+# paragraph may stop. Shared by the plain-text and the PDF readers.
+LINE_END = re.compile(r"""[.!?:;…]["'”’)\]]*$""")
+
 _BOUNDARY = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s+)""")
 _LINE = re.compile(r"[^\n]+")
 

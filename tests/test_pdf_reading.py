@@ -249,3 +249,19 @@ def test_probe_counts_damage(tmp_path):
     damaged = probe_text("con\ufb02ict \x1c\n\n17\n\nstruc- ture and structure", [(1, 0, 40)], [])
     assert damaged["ligatures"] > 0 and damaged["control"] > 0
     assert damaged["page_numbers"] > 0 and damaged["hyphen_fragments"] > 0
+
+
+def test_a_footnote_broken_by_a_hyphen_is_joined_like_body_text():
+    """Notes and paragraphs are carried on by one method: an unmarked line-end hyphen that splits
+    a word of the document goes, in a note as in the body (a note once kept a control mark)."""
+    from ingest.pdf import _Line, _Reader
+
+    def line(text: str, y: float) -> _Line:
+        return _Line(text, 72, y, 300, y + 8, 8.0, 3)
+
+    reader = _Reader(10.0, {"parsing", "pars", "ing"}, 2.0)
+    reader.note([line("3 Included for ease of pars-", 100), line("ing, nothing more.", 90)])
+    reader.close()
+    assert [p.pieces for p in reader.parts] == [
+        [(3, "3 Included for ease of pars"), (3, "ing, nothing more.")]
+    ]
