@@ -197,10 +197,13 @@ def create_app(
 
     @app.get("/readyz", response_model=Ready, responses={503: {"model": ErrorOut}}, tags=["ops"])
     def readyz(engine: EngineDep) -> Ready:
-        """Readiness: 200 once an index is loaded, 503 with the reason until then."""
+        """Readiness: 200 once an index is loaded, 503 with the reason until then. A damaged
+        index still answers 200, with status `degraded` and what is damaged."""
         version = engine.version()
+        damage = version.damage
         return Ready(
-            status="ready",
+            status="degraded" if damage else "ready",
+            damage=damage,
             version=version.name,
             documents=version.manifest.n_documents,
             chunks=version.manifest.n_chunks,

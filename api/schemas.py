@@ -119,11 +119,15 @@ class Health(BaseModel):
 
 
 class Ready(BaseModel):
-    status: str
+    status: str = Field(
+        description="`ready`, or `degraded` when part of the index is damaged: damaged "
+        "segments are not served (fewer answers, never wrong ones) until `quarry doctor --repair`"
+    )
     version: str
     documents: int
     chunks: int
     embedder: str
+    damage: list[str] = Field(default=[], description="What is damaged (empty when nothing).")
 
 
 class JobOut(BaseModel):

@@ -61,6 +61,10 @@ class IndexWriteError(IndexError_):
     """Writing a new index version failed; the live version is untouched."""
 
 
+class IndexDamagedError(IndexError_):
+    """Part of the index fails its checksums where a write would have to read it."""
+
+
 class DocumentNotFound(QuarryError):
     """No document with the given id exists in the index."""
 

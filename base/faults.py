@@ -15,6 +15,7 @@ Several points are separated by ``;``. The points, in the order a write reaches 
     write.embedded    the new chunks are embedded (vectors in the cache), no segment written
     write.segments    the new segment folders are complete
     write.lexical     their rows are committed to the lexical index
+    write.tombstones  a delete's tombstones are recorded, its version not yet published
     write.manifest    the new version's manifest is in versions/, CURRENT not yet moved
     write.current     CURRENT names the new version (old files not yet collected)
 """
@@ -31,14 +32,16 @@ POINTS = (
     "write.embedded",
     "write.segments",
     "write.lexical",
+    "write.tombstones",
     "write.manifest",
     "write.current",
 )
 HOLD_LIMIT_S = 600.0  # a held write gives up waiting after this (a test that never opens it)
 
 
-class InjectedFault(RuntimeError):
-    """Raised at a fault point set to ``raise``: a write failing there, on purpose."""
+class InjectedFault(OSError):
+    """Raised at a fault point set to ``raise``: a write failing there, on purpose, as a failed
+    disk write would (so it takes the same path to the user: one honest ``error:`` line)."""
 
 
 def _actions() -> dict[str, str]:
@@ -59,7 +62,7 @@ def fault_point(name: str) -> None:
     if action == "kill":
         os.kill(os.getpid(), signal.SIGKILL)
     elif action == "raise":
-        raise InjectedFault(f"fault injected at {name}")
+        raise InjectedFault(0, f"fault injected at {name}")
     elif action.startswith("hold:"):
         gate = Path(action[len("hold:") :])
         Path(f"{gate}.reached").touch()

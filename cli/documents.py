@@ -1,4 +1,4 @@
-"""Writing and inspecting the index: ingest, docs, rm, compact, doctor."""
+"""Writing and inspecting the index: ingest, docs, rm, compact, doctor, gc."""
 
 from __future__ import annotations
 
@@ -162,37 +162,72 @@ def compact(data_dir: DataDir = None) -> None:
 @app.command()
 def doctor(
     repair: Annotated[
-        bool, typer.Option("--repair", help="Point CURRENT at the newest valid version.")
+        bool,
+        typer.Option(
+            "--repair",
+            help="Repair what was found from the index's own truth (chunk stores and vectors); "
+            "never deletes a segment a readable version lists.",
+        ),
     ] = False,
     data_dir: DataDir = None,
 ) -> None:
-    """Check the index: is CURRENT readable and does it name a complete version?
+    """Check the whole index: every file against the checksum its manifest recorded, and every
+    count against the others (chunk store, vectors, FAISS, lexical index, manifests).
 
-    A damaged CURRENT is never taken for an empty index: the newest valid version is served and
-    old versions are kept. --repair points CURRENT at that version (atomically).
+    Exits 1 when something is damaged. --repair then rewrites a damaged manifest copy from its
+    twin, rebuilds FAISS and lexical indexes from the chunk stores and vectors, takes vectors
+    back from an intact exact FAISS index, and when a chunk store itself is damaged serves the
+    newest version that is whole. What dead writes left (debris) costs only space: the next
+    write or `quarry gc` removes it.
 
     \b
     Examples:
       quarry doctor
       quarry doctor --repair
     """
-    from index.layout import live_version, version_names, write_current
+    from index.check import DAMAGE, check_index
+    from index.repair import repair_index
+    from quarry.ingestor import dense_from
 
     settings = make_settings(data_dir=data_dir)
     folder = Path(settings.data_dir)
-    live = live_version(folder)
-    versions = version_names(folder)
-    typer.echo(f"data dir: {folder} ({len(versions)} version(s) on disk)")
-    if live.path is None and live.problem is None:
+    check = check_index(folder)
+    typer.echo(f"data dir: {folder} ({check.versions} version(s) on disk)")
+    if check.live is None and not check.findings:
         typer.echo("no index yet: run `quarry ingest`")
         return
-    if live.problem is None:
-        typer.echo(f"ok: CURRENT -> {live.path.name if live.path else '?'}")
+    for f in check.findings:
+        typer.echo(f"{f.kind}: {f.what}\n  -> {f.fix}")
+    if check.ok:
+        typer.echo(f"ok: CURRENT -> {check.live}")
         return
-    typer.echo(f"damaged: {live.problem}")
-    if live.path is None:
-        raise fail("no complete version is left to serve: re-ingest into this data directory")
     if not repair:
-        raise fail(f"run `quarry doctor --repair` to point CURRENT at {live.path.name}")
-    write_current(folder, live.path.name)
-    typer.echo(f"repaired: CURRENT -> {live.path.name}")
+        raise fail("the index is damaged: run `quarry doctor --repair`")
+    for line in repair_index(folder, dense_from(settings)):
+        typer.echo(f"repaired: {line}")
+    after = check_index(folder)
+    left = [f for f in after.findings if f.kind == DAMAGE]
+    for f in left:
+        typer.echo(f"still damaged: {f.what}")
+    if left:
+        raise fail("the index is still damaged after repair (see above)")
+    typer.echo(f"ok: CURRENT -> {after.live}")
+
+
+@app.command()
+def gc(data_dir: DataDir = None) -> None:
+    """Reclaim space now: what dead writes left, versions past QUARRY_KEEP_VERSIONS, segments no
+    version lists, and lexical entries the live version does not serve.
+
+    Every successful write does the same; this is for after a crash. Nothing a readable version
+    lists is removed, and nothing at all while a version cannot be read.
+
+    \b
+    Example:
+      quarry gc
+    """
+    from index.writer import gc as collect
+
+    settings = make_settings(data_dir=data_dir)
+    freed = collect(Path(settings.data_dir), settings.keep_versions)
+    typer.echo(f"freed {freed / 1e6:.1f} MB in {settings.data_dir}")

@@ -49,5 +49,23 @@ class EmbeddingCache:
                 ],
             )
 
+    def count(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM vectors").fetchone()[0])
+
+    def keep_only(self, hashes: set[str]) -> int:
+        """Forget every vector whose text hash is not in ``hashes`` (any embedder's); returns
+        how many were forgotten. The file shrinks (VACUUM) when a fifth or more went."""
+        with self._db:
+            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (h TEXT PRIMARY KEY)")
+            self._db.execute("DELETE FROM keep")
+            self._db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((h,) for h in hashes))
+            total = self.count()
+            gone = self._db.execute(
+                "DELETE FROM vectors WHERE text_hash NOT IN (SELECT h FROM keep)"
+            ).rowcount
+        if gone and gone * 5 >= total:
+            self._db.execute("VACUUM")
+        return int(gone)
+
     def close(self) -> None:
         self._db.close()

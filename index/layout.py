@@ -2,19 +2,27 @@
 
     data_dir/
       CURRENT                       name of the live version (replaced atomically)
-      versions/<name>/manifest.json a version: the segments it is made of, plus deletion marks
+      versions/<name>/manifest.json a version: the segments it is made of (each file's size and
+                                    CRC-32), deletion marks, and its own checksum
+      versions/<name>/manifest.copy.json  the same, a second copy (either one is enough)
       segments/seg-<id>/            one immutable segment, shared by every version that lists it
         chunks.sqlite               documents (title, source, text) and chunks (text, offsets)
         vectors.f32                 the chunks' vectors, row-major float32, memory-mapped
         dense.faiss                 the segment's search index: exact when small, ANN above
-      lexical/                      Tantivy: one entry per chunk row (segment id, row, terms)
+      lexical/                      Tantivy: one entry per live chunk row (segment id, row, terms)
+      lexical.sums.json             size and CRC-32 of lexical/'s immutable files
       embeddings.sqlite             vector cache, keyed by (embedder, sha256 of chunk text)
       deletions.json                recent deletions (doc id -> time), see ``record_tombstones``
+      segment-ids                   the next segment id: it only grows (``allocate_segment_ids``)
       staging-*/                    something being built; never read, removed by the next writer
 
 Writes never modify a file that a version refers to. An upsert writes a new segment and marks the
 replaced documents' rows deleted in the new version's manifest; a delete only writes marks. A
 version is published by writing its manifest (fsync, rename) and then ``CURRENT``.
+
+The truth is each segment's chunk store and vectors; its FAISS file and the lexical index are
+derived from them and can be rebuilt (``index.repair``). Every file a manifest names carries a
+checksum there, verified when a segment is opened and by ``quarry doctor`` (``index.check``).
 
 Invariant for crash safety: a segment's folder is complete before its rows enter the lexical
 index, and its rows leave the lexical index before its folder is removed; so every lexical entry
@@ -24,13 +32,16 @@ names a segment folder that exists, and entries of segments no version lists are
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
 import shutil
 import sqlite3
 import time
+import zlib
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -48,6 +59,8 @@ VERSIONS = "versions"
 SEGMENTS = "segments"
 LEXICAL = "lexical"
 MANIFEST = "manifest.json"
+MANIFEST_COPY = "manifest.copy.json"
+LEXICAL_SUMS = "lexical.sums.json"
 SEGMENT_INFO = "segment.json"
 CHUNK_STORE = "chunks.sqlite"
 VECTORS = "vectors.f32"
@@ -56,6 +69,7 @@ EMBEDDING_CACHE = "embeddings.sqlite"
 WRITER_LOCK = ".writer.lock"
 TOMBSTONES = "deletions.json"
 TOMBSTONE_DAYS = 7
+SEGMENT_IDS = "segment-ids"
 
 _SCHEMA = (
     # text is last so that reading a title or source never pages in a long document
@@ -65,7 +79,7 @@ _SCHEMA = (
     # terms: the chunk's lexical terms, space-joined, so BM25 never re-tokenizes at query time
     "CREATE TABLE chunks (row INTEGER PRIMARY KEY, chunk_id TEXT, doc_id TEXT, "
     "char_start INTEGER, char_end INTEGER, token_count INTEGER, page INTEGER, "
-    "terms TEXT, sentences TEXT, text TEXT)",
+    "terms TEXT, sentences TEXT, text TEXT, text_hash TEXT)",
 )
 
 
@@ -78,10 +92,16 @@ class SegmentRef:
     n_chunks: int
     lex_tokens: int  # sum of the chunks' lexical lengths (for BM25's average length)
     dense: str  # "flat" or the FAISS factory string of its ANN index
+    files: tuple[tuple[str, int, int], ...] = ()  # (name, size, CRC-32); empty in old indexes
 
     @property
     def name(self) -> str:
         return f"seg-{self.id:08d}"
+
+    @classmethod
+    def from_json(cls, data: dict) -> SegmentRef:  # type: ignore[type-arg]
+        files = tuple((str(n), int(size), int(crc)) for n, size, crc in data.pop("files", ()))
+        return cls(**data, files=files)
 
 
 @dataclass(frozen=True)
@@ -105,15 +125,37 @@ class Manifest:
     segments: tuple[SegmentRef, ...] = ()
     deleted: dict[int, tuple[Deleted, ...]] = field(default_factory=dict)  # segment id -> marks
     format_version: int = FORMAT_VERSION
+    next_segment_id: int = 0  # the counter when this version was written (0: not recorded)
 
     @classmethod
     def of(cls, version_dir: Path) -> Manifest:
-        """The manifest of the version in ``version_dir``."""
-        return cls.read(version_dir / MANIFEST)
+        """The manifest of the version in ``version_dir``: its first copy that is intact.
+
+        Raises:
+            ManifestDamaged: neither copy is intact.
+            IndexMismatchError: it is of another on-disk format.
+        """
+        problems = []
+        for name in (MANIFEST, MANIFEST_COPY):
+            try:
+                return cls.read(version_dir / name)
+            except ManifestDamaged as exc:
+                problems.append(str(exc))
+        raise ManifestDamaged("; ".join(problems))
 
     @classmethod
     def read(cls, path: Path) -> Manifest:
-        data = json.loads(path.read_text())
+        """One copy of a manifest. Raises ``ManifestDamaged`` when it is missing, unreadable
+        or fails its checksum."""
+        try:
+            data = json.loads(path.read_text())
+            if not isinstance(data, dict):
+                raise ValueError("not an object")
+        except (OSError, ValueError) as exc:
+            raise ManifestDamaged(f"{path.parent.name}/{path.name}: {exc}") from None
+        recorded = data.pop("checksum", None)
+        if recorded is not None and recorded != _checksum(data):
+            raise ManifestDamaged(f"{path.parent.name}/{path.name}: checksum mismatch")
         if data.get("format_version") != FORMAT_VERSION:
             from base.errors import IndexMismatchError
 
@@ -130,10 +172,11 @@ class Manifest:
             n_documents=data["n_documents"],
             n_chunks=data["n_chunks"],
             created_at=data["created_at"],
-            segments=tuple(SegmentRef(**s) for s in data["segments"]),
+            segments=tuple(SegmentRef.from_json(dict(s)) for s in data["segments"]),
             deleted={
                 int(k): tuple(Deleted(*m) for m in v) for k, v in data.get("deleted", {}).items()
             },
+            next_segment_id=int(data.get("next_segment_id", 0)),
         )
 
     def to_json(self) -> str:
@@ -143,12 +186,32 @@ class Manifest:
             for k, v in self.deleted.items()
             if v
         }
-        return json.dumps(data, indent=1) + "\n"
+        data = json.loads(json.dumps(data))  # tuples as lists, as a reader will see them
+        return json.dumps({**data, "checksum": _checksum(data)}, indent=1) + "\n"
 
     @property
     def n_rows(self) -> int:
         """Rows in all segments, deleted ones included (what the lexical index holds)."""
         return sum(s.n_chunks for s in self.segments)
+
+
+class ManifestDamaged(ValueError):
+    """A manifest copy that is missing, cut short, not JSON, or fails its checksum."""
+
+
+def _checksum(data: dict) -> int:  # type: ignore[type-arg]
+    return zlib.crc32(json.dumps(data, sort_keys=True, separators=(",", ":")).encode())
+
+
+def file_checksum(path: Path) -> tuple[int, int]:
+    """(size, CRC-32) of a file, read in 1 MB pieces."""
+    crc = 0
+    size = 0
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            crc = zlib.crc32(block, crc)
+            size += len(block)
+    return size, crc
 
 
 def check_embedder(manifest: Manifest, data_dir: Path, name: str, dim: int) -> None:
@@ -198,13 +261,12 @@ class LiveVersion:
 
 def _valid(path: Path) -> bool:
     try:
-        data = json.loads((path / MANIFEST).read_text())
-        return all(
-            (segment_dir(path.parent.parent, s["id"]) / SEGMENT_INFO).is_file()
-            for s in data["segments"]
-        )
-    except (OSError, ValueError, KeyError, TypeError):
+        manifest = Manifest.of(path)
+    except Exception:  # damaged, or another format
         return False
+    return all(
+        (segment_dir(path.parent.parent, s.id) / SEGMENT_INFO).is_file() for s in manifest.segments
+    )
 
 
 def live_version(data_dir: Path) -> LiveVersion:
@@ -280,15 +342,49 @@ def _fsync_tree(path: Path) -> None:
     fsync_dir(path)
 
 
-def write_current(data_dir: Path, name: str) -> None:
-    """Point ``CURRENT`` at version ``name`` atomically (write, fsync, rename)."""
-    tmp = data_dir / f".{CURRENT}.{os.getpid()}.tmp"
+def replace_file(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically and durably (write, fsync, rename, fsync dir)."""
+    tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
     with open(tmp, "w") as fh:
-        fh.write(name + "\n")
+        fh.write(text)
         fh.flush()
         os.fsync(fh.fileno())
-    os.replace(tmp, data_dir / CURRENT)
-    fsync_dir(data_dir)
+    os.replace(tmp, path)
+    fsync_dir(path.parent)
+
+
+def write_current(data_dir: Path, name: str) -> None:
+    """Point ``CURRENT`` at version ``name`` atomically (write, fsync, rename)."""
+    replace_file(data_dir / CURRENT, name + "\n")
+
+
+def allocate_segment_ids(data_dir: Path, n: int) -> int:
+    """Reserve ``n`` new segment ids and return the first (call under the writer lock).
+
+    The counter only grows and is on disk before any of its ids is used, so the id of a write
+    that died (its folder and lexical rows perhaps half there, then collected) is never handed
+    out again: a stale entry can never be mistaken for a live segment's.
+    """
+    floor = max(
+        [
+            *segment_ids_on_disk(data_dir),
+            *(s.id for m in version_manifests(data_dir).values() for s in m.segments),
+        ],
+        default=0,
+    )
+    first = max(floor + 1, next_segment_id(data_dir))
+    replace_file(data_dir / SEGMENT_IDS, f"{first + n}\n")
+    return first
+
+
+def next_segment_id(data_dir: Path) -> int:
+    """The id the next segment will get at the earliest (1 in a new index)."""
+    try:
+        stored = int((data_dir / SEGMENT_IDS).read_text().strip())
+    except (FileNotFoundError, ValueError):
+        stored = 1
+    recorded = [m.next_segment_id for m in version_manifests(data_dir).values()]
+    return max(stored, *recorded, 1)
 
 
 def publish_version(data_dir: Path, manifest: Manifest) -> str:
@@ -296,7 +392,9 @@ def publish_version(data_dir: Path, manifest: Manifest) -> str:
     name = f"v{time.time_ns() // 1_000_000:014d}-{os.getpid()}"
     staging = data_dir / f"staging-{name}"
     staging.mkdir(parents=True)
-    (staging / MANIFEST).write_text(manifest.to_json())
+    text = manifest.to_json()
+    (staging / MANIFEST).write_text(text)
+    (staging / MANIFEST_COPY).write_text(text)
     _fsync_tree(staging)
     versions = versions_dir(data_dir)
     versions.mkdir(exist_ok=True)
@@ -338,14 +436,40 @@ def remove_segment(data_dir: Path, segment_id: int) -> None:
     shutil.rmtree(segment_dir(data_dir, segment_id), ignore_errors=True)
 
 
+def disk_usage(data_dir: Path) -> int:
+    """Bytes the files under ``data_dir`` take."""
+    return sum(p.stat().st_size for p in data_dir.rglob("*") if p.is_file())
+
+
+def staging_dirs(data_dir: Path) -> list[Path]:
+    """What writers are building, or what dead writers left half-built."""
+    return sorted(
+        [
+            *data_dir.glob("staging-*"),
+            *(data_dir / SEGMENTS).glob("staging-*"),
+            *data_dir.glob(f"{LEXICAL}.rebuild-*"),
+            *data_dir.glob(f"{LEXICAL}.old-*"),
+        ]
+    )
+
+
 def remove_staging(data_dir: Path) -> None:
     """Remove what a dead writer left half-built (call under the writer lock)."""
-    for stale in data_dir.glob("staging-*"):
+    for stale in staging_dirs(data_dir):
         shutil.rmtree(stale, ignore_errors=True)
-    for stale in (data_dir / SEGMENTS).glob("staging-*"):
-        shutil.rmtree(stale, ignore_errors=True)
-    for stale in data_dir.glob(f".{CURRENT}.*.tmp"):
+    for stale in data_dir.glob(".*.tmp"):
         stale.unlink(missing_ok=True)
+
+
+@contextmanager
+def writer_lock(data_dir: Path) -> Iterator[None]:
+    """Hold the index's writer lock (one writer at a time, across processes); what a dead
+    writer left half-built is removed on entry."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / WRITER_LOCK, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        remove_staging(data_dir)
+        yield
 
 
 # -- segments -------------------------------------------------------------------------------------
@@ -420,6 +544,7 @@ class ChunkRow(NamedTuple):
     terms: str  # lexical terms, space-joined
     sentences: str  # sentence spans in the chunk's text: "start-end start-end ..."
     text: str
+    text_hash: str = ""  # its embedding cache key ("" in segments written before it was kept)
 
 
 def write_segment(
@@ -463,18 +588,22 @@ def write_segment(
             ],
         )
         db.executemany(
-            "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(i, *c) for i, c in enumerate(chunks)],
         )
     db.close()
     np.ascontiguousarray(vectors, dtype=np.float32).tofile(staging / VECTORS)
-    faiss.write_index(dense_index, str(staging / DENSE_INDEX))
+    try:
+        faiss.write_index(dense_index, str(staging / DENSE_INDEX))
+    except RuntimeError as exc:  # FAISS reports a failed write (disk full...) this way
+        raise OSError(f"cannot write {DENSE_INDEX}: {str(exc).splitlines()[0]}") from None
     ref = SegmentRef(
         id=segment_id,
         n_docs=len(docs),
         n_chunks=len(chunks),
         lex_tokens=sum(c.terms.count(" ") + 1 for c in chunks if c.terms),
         dense=dense_kind,
+        files=tuple((name, *file_checksum(staging / name)) for name in SEGMENT_FILES),
     )
     (staging / SEGMENT_INFO).write_text(json.dumps(asdict(ref)) + "\n")  # written last
     _fsync_tree(staging)
@@ -486,6 +615,45 @@ def write_segment(
     os.replace(staging, target)
     fsync_dir(root)
     return ref
+
+
+SEGMENT_FILES = (CHUNK_STORE, VECTORS, DENSE_INDEX)
+TRUTH_FILES = (CHUNK_STORE, VECTORS)  # the dense index is derived from the vectors
+
+
+def segment_problems(
+    data_dir: Path, ref: SegmentRef, dim: int, full: bool = True
+) -> dict[str, str]:
+    """What is wrong with each damaged file of a segment (``{}`` when it is intact): missing,
+    another size than its manifest recorded, or (``full``) another CRC-32."""
+    folder = segment_dir(data_dir, ref)
+    problems: dict[str, str] = {}
+    expected = {name: (size, crc) for name, size, crc in ref.files}
+    expected.setdefault(VECTORS, (ref.n_chunks * dim * 4, -1))  # old indexes: at least this
+    for name in SEGMENT_FILES:
+        path = folder / name
+        want = expected.get(name)
+        try:
+            size = path.stat().st_size
+        except FileNotFoundError:
+            problems[name] = "missing"
+            continue
+        except OSError as exc:
+            problems[name] = f"unreadable ({exc.strerror})"
+            continue
+        if want is None:
+            continue
+        if size != want[0]:
+            problems[name] = f"{size} bytes, the manifest recorded {want[0]}"
+        elif full and want[1] >= 0:
+            try:
+                crc = file_checksum(path)[1]
+            except OSError as exc:
+                problems[name] = f"unreadable ({exc.strerror})"
+                continue
+            if crc != want[1]:
+                problems[name] = "checksum mismatch (the file changed after it was written)"
+    return problems
 
 
 class SegmentFiles:
@@ -500,6 +668,8 @@ class SegmentFiles:
             f"file:{self.path / CHUNK_STORE}?mode=ro", uri=True, check_same_thread=False
         )
         self._lock = threading.Lock()
+        columns = {r[1] for r in self._db.execute("PRAGMA table_info(chunks)")}
+        self._hash = "c.text_hash" if "text_hash" in columns else "''"
         self.n_rows = ref.n_chunks
         self.dim = dim
         # Vectors are read with pread, a few rows at a time (the candidates'), not memory-mapped:
@@ -549,7 +719,7 @@ class SegmentFiles:
             part = rows[i : i + 500]
             for row, *fields, title, source in self.query(
                 "SELECT c.row, c.chunk_id, c.doc_id, c.char_start, c.char_end, c.token_count, "
-                "c.page, c.terms, c.sentences, c.text, d.title, d.source "
+                f"c.page, c.terms, c.sentences, c.text, {self._hash}, d.title, d.source "
                 "FROM chunks c JOIN documents d USING (doc_id) "
                 f"WHERE c.row IN ({','.join('?' * len(part))})",
                 part,
@@ -561,8 +731,8 @@ class SegmentFiles:
         """Every chunk in row order (for compaction), without loading them all."""
         with self._lock:
             cursor = self._db.execute(
-                "SELECT row, chunk_id, doc_id, char_start, char_end, token_count, page, terms, "
-                "sentences, text FROM chunks ORDER BY row"
+                "SELECT c.row, c.chunk_id, c.doc_id, c.char_start, c.char_end, c.token_count, "
+                f"c.page, c.terms, c.sentences, c.text, {self._hash} FROM chunks c ORDER BY row"
             )
             rows = cursor.fetchmany(2000)
         while rows:
@@ -570,6 +740,12 @@ class SegmentFiles:
                 yield row, ChunkRow(*fields)
             with self._lock:
                 rows = cursor.fetchmany(2000)
+
+    def text_hashes(self) -> set[str] | None:
+        """Every chunk's embedding cache key (None for a segment written before they were kept)."""
+        if self._hash == "''":
+            return None
+        return {h for (h,) in self.query("SELECT text_hash FROM chunks")}
 
     def documents(
         self, doc_ids: list[str] | None = None, with_text: bool = False
@@ -631,6 +807,4 @@ def record_tombstones(data_dir: Path, doc_ids: set[str], now: float | None = Non
     now = time.time() if now is None else now
     kept = {k: v for k, v in read_tombstones(data_dir).items() if now - v < TOMBSTONE_DAYS * 86400}
     kept.update(dict.fromkeys(doc_ids, now))
-    tmp = data_dir / f".{TOMBSTONES}.tmp"
-    tmp.write_text(json.dumps(kept))
-    os.replace(tmp, data_dir / TOMBSTONES)
+    replace_file(data_dir / TOMBSTONES, json.dumps(kept))

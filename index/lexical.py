@@ -10,16 +10,24 @@ not list, or rows its deletion marks cover, are skipped.
 
 from __future__ import annotations
 
+import json
+import logging
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from index.layout import LEXICAL_SUMS, Manifest, file_checksum
 from ingest.text import tokenize
 
 K1 = 1.5
 B = 0.75
+_MUTABLE = ("meta.json", ".managed.json")  # Tantivy rewrites these; every other file is immutable
+
+log = logging.getLogger("quarry.index")
+_verified: dict[tuple[str, int, int], int] = {}  # (path, size, mtime) -> CRC-32 already checked
 
 
 def _schema():  # type: ignore[no-untyped-def]
@@ -69,26 +77,143 @@ class LexicalStore:
             raise OSError(f"lexical index: {exc}") from exc
         finally:
             writer.wait_merging_threads()
+        self.record_sums()
 
     def remove_segments(self, segment_ids: Iterable[int]) -> None:
         """Drop every entry of these segments and commit (before their folders are removed)."""
-        ids = list(segment_ids)
-        if not ids:
+        self._delete([self._seg_query(sid) for sid in segment_ids])
+
+    def remove_rows(self, ranges: Mapping[int, Iterable[tuple[int, int]]]) -> None:
+        """Drop the entries of rows ``[start, end)`` of each segment (deleted documents) and
+        commit, so the index holds only rows a live version serves."""
+        import tantivy
+
+        queries = [
+            tantivy.Query.boolean_query(
+                [
+                    (tantivy.Occur.Must, self._seg_query(sid)),
+                    (
+                        tantivy.Occur.Must,
+                        tantivy.Query.range_query(
+                            self._index.schema, "row", tantivy.FieldType.Unsigned, start, end - 1
+                        ),
+                    ),
+                ]
+            )
+            for sid, spans in ranges.items()
+            for start, end in spans
+            if end > start
+        ]
+        self._delete(queries)
+
+    def counts(self, segment_ids: Iterable[int]) -> dict[int, int]:
+        """Entries held for each of these segments (committed state)."""
+        self._index.reload()
+        searcher = self._index.searcher()
+        found = {sid: searcher.search(self._seg_query(sid), limit=1) for sid in segment_ids}
+        return {sid: int(r.count) for sid, r in found.items()}  # type: ignore[attr-defined]
+
+    def _seg_query(self, segment_id: int):  # type: ignore[no-untyped-def]
+        import tantivy
+
+        return tantivy.Query.term_query(self._index.schema, "seg", segment_id)
+
+    def _delete(self, queries: list) -> None:  # type: ignore[type-arg]
+        # by query: tantivy 0.27's delete_documents_by_term on an unsigned field deletes nothing
+        if not queries:
             return
         writer = self._index.writer(heap_size=64_000_000, num_threads=1)
         try:
-            for sid in ids:
-                writer.delete_documents_by_term("seg", sid)
+            for query in queries:
+                writer.delete_documents_by_query(query)
             writer.commit()
             writer.garbage_collect_files()
         except ValueError as exc:
             raise OSError(f"lexical index: {exc}") from exc
         finally:
             writer.wait_merging_threads()
+        self.record_sums()
+
+    # -- checksums ---------------------------------------------------------------------------
+    # Tantivy's segment files never change once written, so their size and CRC-32 are recorded
+    # after every commit (``lexical.sums.json`` beside the folder) and checked when opened. A
+    # file written since the last record is not checked yet; one removed since is skipped.
+
+    @property
+    def sums_path(self) -> Path:
+        return self.path.parent / LEXICAL_SUMS
+
+    def _files(self) -> list[Path]:
+        return sorted(
+            p
+            for p in self.path.iterdir()
+            if p.is_file() and p.name not in _MUTABLE and not p.name.endswith(".lock")
+        )
+
+    def record_sums(self) -> None:
+        sums = {}
+        for path in self._files():
+            size, crc = _checked(path)
+            sums[path.name] = [size, crc]
+        tmp = self.sums_path.with_name(f".{LEXICAL_SUMS}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(sums))
+        os.replace(tmp, self.sums_path)
+
+    def problems(self) -> list[str]:
+        """The lexical index's damaged files (``[]`` when intact or when nothing was recorded)."""
+        try:
+            sums = json.loads(self.sums_path.read_text())
+        except FileNotFoundError:
+            return []
+        except (OSError, ValueError):
+            return [f"{LEXICAL_SUMS} is unreadable"]
+        out = []
+        for name, (size, crc) in sorted(sums.items()):
+            path = self.path / name
+            try:
+                found = _checked(path)
+            except FileNotFoundError:
+                continue  # merged away since: Tantivy only removes files no commit uses
+            except OSError as exc:
+                out.append(f"lexical/{name}: unreadable ({exc.strerror})")
+                continue
+            if found != (size, crc):
+                out.append(f"lexical/{name}: checksum mismatch")
+        return out
 
     def snapshot(self) -> LexicalSnapshot:
         self._index.reload()
         return LexicalSnapshot(self._index, self._index.searcher())
+
+
+def _checked(path: Path) -> tuple[int, int]:
+    """(size, CRC-32) of an immutable file, computed once per process."""
+    st = path.stat()
+    key = (str(path), st.st_size, st.st_mtime_ns)
+    if key not in _verified:
+        _verified[key] = file_checksum(path)[1]
+    return st.st_size, _verified[key]
+
+
+def prune_lexical(store: LexicalStore, live: Manifest, next_id: int) -> int:
+    """Make ``store`` hold exactly the rows ``live`` serves: drop the entries of every other
+    segment id ever handed out (older versions', dead writes') and of rows its deletion marks
+    cover. Checks counts first, so a write that changed nothing there commits nothing. Returns
+    how many entries were dropped."""
+    listed = {s.id: s for s in live.segments}
+    held = store.counts(range(1, max(next_id, *listed, 0) + 1))
+    gone_segments = [sid for sid, n in held.items() if n and sid not in listed]
+    ranges: dict[int, list[tuple[int, int]]] = {}
+    dropped = sum(held[sid] for sid in gone_segments)
+    for sid, ref in listed.items():
+        marks = live.deleted.get(sid, ())
+        expected = ref.n_chunks - sum(m.row_end - m.row_start for m in marks)
+        if held[sid] > expected and marks:
+            ranges[sid] = [(m.row_start, m.row_end) for m in marks]
+            dropped += held[sid] - expected
+    store.remove_segments(gone_segments)
+    store.remove_rows(ranges)
+    return dropped
 
 
 @dataclass(frozen=True)

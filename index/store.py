@@ -9,16 +9,20 @@ Chunk text, titles and sources are read from disk for the hits only. The layout 
 from __future__ import annotations
 
 import bisect
+import logging
 import threading
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
+import faiss
 import numpy as np
 
 from base.errors import DocumentNotFound, NoIndexError
-from index.dense import DenseConfig, DenseSegment
+from index.dense import FLAT, DenseConfig, DenseSegment
+from index.dense import build as dense_build
 from index.layout import (
+    TRUTH_FILES,
     DocumentRecord,
     Manifest,
     SegmentFiles,
@@ -26,12 +30,15 @@ from index.layout import (
     check_embedder,
     current_version_dir,
     lexical_dir,
+    segment_problems,
     spans_from_text,
 )
 from index.lexical import LexicalSnapshot, LexicalStore, Live
 from ingest.chunker import Chunk
 
 __all__ = ["DocumentInfo", "IndexVersion", "StoredChunk", "StoredDocument", "open_current"]
+
+log = logging.getLogger("quarry.index")
 
 
 @dataclass(frozen=True)
@@ -67,14 +74,32 @@ class StoredChunk:
 
 
 class Segment:
-    """One open segment: its files and its dense index. Shared by the versions that list it."""
+    """One open segment: its files and its dense index. Shared by the versions that list it.
+
+    Its files are checked against the manifest's checksums when it is opened (once per process).
+    ``damage`` is set when its truth (chunk store or vectors) is damaged: the segment is then
+    never searched or read, so it cannot give a wrong answer. A damaged dense index alone is
+    rebuilt in memory, exact, from the vectors. Either way the problem is logged and reported
+    (``IndexVersion.damage``, ``/readyz``) until ``quarry doctor --repair``.
+    """
 
     def __init__(self, data_dir: Path, ref: SegmentRef, dim: int, config: DenseConfig) -> None:
         self.ref = ref
+        problems = segment_problems(data_dir, ref, dim)
+        self.problems = [f"{ref.name}/{name}: {what}" for name, what in problems.items()]
+        if self.problems:
+            log.error("index in %s is damaged: %s", data_dir, "; ".join(self.problems))
+        self.damage = "; ".join(self.problems) if set(problems) & set(TRUTH_FILES) else None
         self.files = SegmentFiles(data_dir, ref, dim)
-        self.dense = DenseSegment(
-            self.files.read_dense(), self.files.read_vectors, ref.dense, config
-        )
+        if self.damage:
+            self.dense = DenseSegment(faiss.IndexFlatIP(dim), self.files.read_vectors, FLAT, config)
+        elif problems:  # the dense index alone: derived, rebuilt from the intact vectors
+            index, _ = dense_build(self.files.read_range(0, ref.n_chunks), DenseConfig(10**12))
+            self.dense = DenseSegment(index, self.files.read_vectors, FLAT, config)
+        else:
+            self.dense = DenseSegment(
+                self.files.read_dense(), self.files.read_vectors, ref.dense, config
+            )
 
 
 _open_segments: weakref.WeakValueDictionary[tuple[str, int], Segment] = (
@@ -129,12 +154,22 @@ class IndexVersion:
         }
         n_rows = self.manifest.n_rows
         self._live = Live(
-            self.deleted_rows,
+            {sid: rows for sid, rows in self.deleted_rows.items() if not self._damaged(sid)},
             sum(r.lex_tokens for r in self.manifest.segments) / n_rows if n_rows else 1.0,
         )
         self._lock = threading.Lock()
         self._lexical: LexicalSnapshot | None = None
+        self._lexical_damage: list[str] = []
         self._doc_seg: dict[str, int] = {}
+
+    def _damaged(self, segment_id: int) -> bool:
+        return any(s.damage for s in self.segments if s.ref.id == segment_id)
+
+    @property
+    def damage(self) -> list[str]:
+        """What is damaged in this version (``[]`` when nothing): damaged segments are not
+        served, a damaged dense index is served rebuilt, a damaged lexical index not at all."""
+        return [p for s in self.segments for p in s.problems] + self._lexical_damage
 
     @property
     def n_chunks(self) -> int:
@@ -142,12 +177,28 @@ class IndexVersion:
         return self.manifest.n_chunks
 
     @property
-    def lexical(self) -> LexicalSnapshot:
-        """The lexical index as of this version (opened on first use; cheap)."""
+    def lexical(self) -> LexicalSnapshot | None:
+        """The lexical index as of this version (opened and checked on first use), or None when
+        it is damaged: queries are then answered from dense search alone."""
         with self._lock:
-            if self._lexical is None:
-                self._lexical = LexicalStore(lexical_dir(self.data_dir)).snapshot()
+            if self._lexical is None and not self._lexical_damage:
+                try:
+                    store = LexicalStore(lexical_dir(self.data_dir))
+                    problems = store.problems()
+                    if problems:
+                        self._lexical_broken(problems)
+                    else:
+                        self._lexical = store.snapshot()
+                except BaseException as exc:  # noqa: BLE001 (Tantivy panics are BaseException)
+                    self._lexical_broken([f"lexical index cannot be opened: {_reason(exc)}"], exc)
             return self._lexical
+
+    def _lexical_broken(self, problems: list[str], exc: BaseException | None = None) -> None:
+        if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit):
+            raise exc
+        log.error("index in %s is damaged: %s", self.data_dir, "; ".join(problems))
+        self._lexical_damage = problems
+        self._lexical = None
 
     def check_embedder(self, name: str, dim: int) -> None:
         """Refuse to query with an embedder other than the one that built the index."""
@@ -211,6 +262,8 @@ class IndexVersion:
     def dense_search_many(self, vectors: np.ndarray, k: int) -> list[list[tuple[int, float]]]:
         merged: list[list[tuple[int, float]]] = [[] for _ in range(len(vectors))]
         for base, seg in zip(self.bases, self.segments, strict=True):
+            if seg.damage:
+                continue
             found = seg.dense.search(vectors, k, self.deleted_rows[seg.ref.id])
             for q, pairs in enumerate(found):
                 merged[q].extend((base + r, s) for r, s in pairs)
@@ -218,23 +271,58 @@ class IndexVersion:
 
     def lexical_search(self, query_terms: list[str], n: int) -> list[int]:
         """Rows holding any of ``query_terms``, Tantivy's best ``n`` first."""
+        lexical = self.lexical
+        if lexical is None:
+            return []
         position = {ref.id: i for i, ref in enumerate(self.manifest.segments)}
+        try:
+            found = lexical.candidates(query_terms, n, self._live)
+        except BaseException as exc:  # noqa: BLE001 (Tantivy panics are BaseException)
+            self._lexical_broken([f"lexical search failed: {_reason(exc)}"], exc)
+            return []
         return [
             self.bases[position[sid]] + row
-            for sid, row in self.lexical.candidates(query_terms, n, self._live)
+            for sid, row in found
+            if row < self.manifest.segments[position[sid]].n_chunks  # never past its segment
         ]
 
+    def mentions(self, term: str) -> bool:
+        """Whether any chunk holds ``term`` (True when the lexical index is damaged: unknown)."""
+        lexical = self.lexical
+        try:
+            return lexical is None or lexical.doc_freq(term) > 0
+        except BaseException as exc:  # noqa: BLE001
+            self._lexical_broken([f"lexical statistics failed: {_reason(exc)}"], exc)
+            return True
+
+    def share(self, term: str) -> float:
+        """Share of rows holding ``term`` (0 when the lexical index is damaged: unknown)."""
+        lexical = self.lexical
+        try:
+            return lexical.share(term) if lexical is not None else 0.0
+        except BaseException as exc:  # noqa: BLE001
+            self._lexical_broken([f"lexical statistics failed: {_reason(exc)}"], exc)
+            return 0.0
+
     def bm25(self, query_terms: list[str], chunks: list[StoredChunk]) -> np.ndarray:
-        """BM25 of ``chunks`` for the query, with this corpus's statistics."""
+        """BM25 of ``chunks`` for the query, with this corpus's statistics (zeros when the
+        lexical index is damaged)."""
+        lexical = self.lexical
         rows = [c.terms.split() for c in chunks]
-        return self.lexical.bm25(query_terms, rows, self._live.avg_len)
+        if lexical is None:
+            return np.zeros(len(rows), dtype=np.float32)
+        try:
+            return lexical.bm25(query_terms, rows, self._live.avg_len)
+        except BaseException as exc:  # noqa: BLE001
+            self._lexical_broken([f"lexical statistics failed: {_reason(exc)}"], exc)
+            return np.zeros(len(rows), dtype=np.float32)
 
     # -- documents ---------------------------------------------------------------------------
 
     def _find(self, doc_id: str, with_text: bool = False) -> tuple[int, DocumentRecord] | None:
         for i in reversed(range(len(self.segments))):
             seg = self.segments[i]
-            if doc_id in self._deleted_docs[seg.ref.id]:
+            if seg.damage or doc_id in self._deleted_docs[seg.ref.id]:
                 continue
             rows = seg.files.documents([doc_id], with_text=with_text)
             if rows:
@@ -250,6 +338,8 @@ class IndexVersion:
     def documents(self) -> list[DocumentInfo]:
         out = []
         for seg in self.segments:
+            if seg.damage:
+                continue
             gone = self._deleted_docs[seg.ref.id]
             for d in seg.files.documents():
                 if d.doc_id not in gone:
@@ -275,6 +365,10 @@ class IndexVersion:
 
     def close(self) -> None:
         """Nothing to release eagerly: segments close when no open version uses them."""
+
+
+def _reason(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:200]
 
 
 def open_current(data_dir: Path, dense: DenseConfig | None = None) -> IndexVersion:

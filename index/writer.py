@@ -7,7 +7,7 @@ copied or rewritten. Compaction merges segments and purges deleted rows under th
 
 from __future__ import annotations
 
-import fcntl
+import logging
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from base.errors import ConfigError, DocumentNotFound, IndexWriteError
+from base.errors import ConfigError, DocumentNotFound, IndexDamagedError, IndexWriteError
 from base.faults import fault_point
 from base.progress import progress_bar
 from index import dense as dense_index
@@ -25,33 +25,41 @@ from index.cache import EmbeddingCache
 from index.dense import DenseConfig
 from index.embedders import Embedder
 from index.layout import (
-    WRITER_LOCK,
+    CURRENT,
+    TRUTH_FILES,
     ChunkRow,
     Deleted,
     DocRow,
     Manifest,
     SegmentFiles,
     SegmentRef,
+    allocate_segment_ids,
     cache_path,
     check_embedder,
     current_version_dir,
+    disk_usage,
     lexical_dir,
     live_version,
+    next_segment_id,
     publish_version,
     read_tombstones,
     record_tombstones,
     remove_segment,
-    remove_staging,
     remove_versions,
     segment_ids_on_disk,
+    segment_problems,
     spans_to_text,
     version_manifests,
+    version_names,
     write_segment,
+    writer_lock,
 )
-from index.lexical import LexicalStore, lexical_text
+from index.lexical import LexicalStore, lexical_text, prune_lexical
 from ingest.chunker import Chunk, Chunker
 from ingest.discover import free_id, other_ids
 from ingest.loaders import Document, PageSpan
+
+log = logging.getLogger("quarry.index")
 
 
 @dataclass
@@ -92,6 +100,14 @@ def existing_sources(data_dir: Path) -> dict[str, str]:
         return {}
     manifest = Manifest.of(path)
     return {d.doc_id: d.source for d in _live_docs(data_dir, manifest, None).values()}
+
+
+def _pointer(data_dir: Path) -> str | None:
+    """The version CURRENT names now (None when unreadable or absent)."""
+    try:
+        return (data_dir / CURRENT).read_text().strip() or None
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _source_of(doc: LiveDoc | None) -> str | None:
@@ -230,17 +246,21 @@ class IndexWriter:
 
     def _locked(self, work) -> WriteReport:  # type: ignore[no-untyped-def]
         started = time.perf_counter()
+        before = _pointer(self.data_dir)
         try:
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-            with open(self.data_dir / WRITER_LOCK, "w") as lock:
-                fcntl.flock(lock, fcntl.LOCK_EX)
-                remove_staging(self.data_dir)
+            with writer_lock(self.data_dir):
                 report: WriteReport = work()
         except (OSError, sqlite3.Error) as exc:  # disk full, read-only or vanished data dir
             reason = getattr(exc, "strerror", None) or str(exc)
+            after = _pointer(self.data_dir)
+            outcome = (
+                "the live version is unchanged"
+                if after == before
+                else f"but the new version {after} was published and is live; what failed came "
+                "after (cleaning up), and the next write finishes it"
+            )
             raise IndexWriteError(
-                f"cannot write the index in {self.data_dir} ({reason}); the live version is "
-                "unchanged"
+                f"cannot write the index in {self.data_dir} ({reason}); {outcome}"
             ) from exc
         report.seconds = time.perf_counter() - started
         return report
@@ -336,9 +356,12 @@ class IndexWriter:
         else:
             segments, marks, report.merged = self._maybe_merge(segments, marks)
             final = self._manifest(segments, marks)
+            if report.removed:
+                # before publishing: an ingest that loaded its files before this delete must
+                # find the tombstone even if this process dies right after CURRENT moves
+                record_tombstones(self.data_dir, set(report.removed))
+                fault_point("write.tombstones")
             report.version = publish_version(self.data_dir, final)
-        if report.removed:
-            record_tombstones(self.data_dir, set(report.removed))
         return self._finish(report, final, damaged)
 
     def _finish(self, report: WriteReport, final: Manifest, damaged: bool) -> WriteReport:
@@ -346,11 +369,26 @@ class IndexWriter:
         report.n_documents = final.n_documents
         report.n_chunks = final.n_chunks
         report.segments = len(final.segments)
-        self._collect_garbage(damaged)
+        if not damaged:  # CURRENT was broken when this write began: keep all until repaired
+            collect_garbage(self.data_dir, self.keep_versions)
         return report
+
+    def _verify(self, ref: SegmentRef) -> None:
+        """Refuse to copy a segment whose truth fails its checksums into a new segment (that
+        would give damaged rows fresh, valid checksums)."""
+        problems = segment_problems(self.data_dir, ref, self.embedder.dim)
+        damaged = {k: v for k, v in problems.items() if k in TRUTH_FILES}
+        if damaged:
+            what = "; ".join(f"{ref.name}/{k}: {v}" for k, v in damaged.items())
+            raise IndexDamagedError(
+                f"the index in {self.data_dir} is damaged ({what}); nothing was written: run "
+                "`quarry doctor --repair`"
+            )
 
     def _stored_documents(self, manifest: Manifest) -> list[Document]:
         out = []
+        for ref in manifest.segments:
+            self._verify(ref)
         for files in _open_files(self.data_dir, manifest):
             try:
                 gone = {m.doc_id for m in manifest.deleted.get(files.ref.id, ())}
@@ -426,12 +464,6 @@ class IndexWriter:
 
     # -- segments ------------------------------------------------------------------------------
 
-    def _next_segment_id(self) -> int:
-        taken = segment_ids_on_disk(self.data_dir)
-        for m in version_manifests(self.data_dir).values():
-            taken += [s.id for s in m.segments]
-        return max(taken, default=0) + 1
-
     def _write_segments(
         self, docs: list[Document], chunks: list[Chunk], vectors: np.ndarray, room: int
     ) -> list[SegmentRef]:
@@ -450,6 +482,7 @@ class IndexWriter:
                 " ".join(t),
                 spans_to_text(c.sentences),
                 c.text,
+                c.text_hash,
             )
             for c, t in zip(chunks, terms, strict=True)
         ]
@@ -493,7 +526,7 @@ class IndexWriter:
 
     def _store_segments(self, parts: list[SegmentPart]) -> list[SegmentRef]:
         """Write the segment folders, then their lexical entries (see the layout's invariant)."""
-        first = self._next_segment_id()
+        first = allocate_segment_ids(self.data_dir, len(parts))
         jobs = [
             SegmentJob(self.data_dir, first + i, docs, rows, vectors, self.dense)
             for i, (docs, rows, vectors, _) in enumerate(parts)
@@ -522,6 +555,7 @@ class IndexWriter:
             created_at=datetime.now(UTC).isoformat(timespec="seconds"),
             segments=tuple(segments),
             deleted=deleted,
+            next_segment_id=next_segment_id(self.data_dir),
         )
 
     def _maybe_merge(
@@ -552,6 +586,7 @@ class IndexWriter:
         rows: list[ChunkRow] = []
         parts: list[np.ndarray] = []
         for ref in chosen:
+            self._verify(ref)
             files = SegmentFiles(self.data_dir, ref, self.embedder.dim)
             try:
                 gone = {m.doc_id for m in marks.get(ref.id, ())}
@@ -600,18 +635,69 @@ class IndexWriter:
             report.version = current_version_dir(self.data_dir).name  # type: ignore[union-attr]
         return self._finish(report, final, damaged)
 
-    def _collect_garbage(self, damaged: bool) -> None:
-        """Drop versions beyond ``keep_versions``, then segments no remaining version lists."""
-        if damaged:
-            return  # CURRENT was broken when this write began: keep everything until repaired
-        live = current_version_dir(self.data_dir)
-        manifests = version_manifests(self.data_dir)
-        names = sorted(manifests)
-        drop = [n for n in names[: -self.keep_versions] if live is None or n != live.name]
-        remove_versions(self.data_dir, drop)
-        used = {s.id for n, m in manifests.items() if n not in drop for s in m.segments}
-        orphans = [sid for sid in segment_ids_on_disk(self.data_dir) if sid not in used]
-        if orphans:
-            LexicalStore(lexical_dir(self.data_dir)).remove_segments(orphans)
-            for sid in orphans:
-                remove_segment(self.data_dir, sid)
+
+def collect_garbage(data_dir: Path, keep_versions: int, force: bool = False) -> None:
+    """Drop versions beyond ``keep_versions``, then segments no remaining version lists, and
+    every lexical entry the live version does not serve (call under the writer lock). Nothing
+    is collected while a version's manifest cannot be read: its segments may be the only copy."""
+    live = current_version_dir(data_dir)
+    manifests = version_manifests(data_dir)
+    unreadable = set(version_names(data_dir)) - set(manifests)
+    if unreadable:
+        log.error(
+            "index in %s: version(s) %s cannot be read; nothing is collected until "
+            "`quarry doctor` says it is whole",
+            data_dir,
+            ", ".join(sorted(unreadable)),
+        )
+        return
+    names = sorted(manifests)
+    drop = [n for n in names[:-keep_versions] if live is None or n != live.name]
+    # a version newer than the live one was published by a write that died before CURRENT
+    # moved (the writer lock is held: no write is publishing now); it was never live
+    drop += [n for n in names if live is not None and n > live.name and n not in drop]
+    remove_versions(data_dir, drop)
+    used = {s.id for n, m in manifests.items() if n not in drop for s in m.segments}
+    orphans = [sid for sid in segment_ids_on_disk(data_dir) if sid not in used]
+    lexical = LexicalStore(lexical_dir(data_dir))
+    if live is not None and live.name in manifests:
+        prune_lexical(lexical, manifests[live.name], next_segment_id(data_dir))
+    lexical.remove_segments(orphans)  # (pruning removed them already; this is cheap)
+    for sid in orphans:
+        remove_segment(data_dir, sid)
+    kept = [m for n, m in manifests.items() if n not in drop]
+    _collect_cache(data_dir, kept, force)
+
+
+def _collect_cache(data_dir: Path, kept: list[Manifest], force: bool) -> None:
+    """Forget cached vectors no kept chunk uses (the chunks of dead or replaced writes): always
+    when ``force``, else once the cache holds a fifth more entries than the kept chunks."""
+    path = cache_path(data_dir)
+    if not kept or not path.exists():
+        return
+    refs = {s.id: s for m in kept for s in m.segments}
+    cache = EmbeddingCache(path, kept[-1].embedder, kept[-1].dim)
+    try:
+        if not force and cache.count() <= 1.2 * sum(s.n_chunks for s in refs.values()) + 16:
+            return
+        used: set[str] = set()
+        for ref in refs.values():
+            files = SegmentFiles(data_dir, ref, kept[-1].dim)
+            try:
+                hashes = files.text_hashes()
+            finally:
+                files.close()
+            if hashes is None:
+                return  # an older segment without keys: nothing can be told unused
+            used |= hashes
+        cache.keep_only(used)
+    finally:
+        cache.close()
+
+
+def gc(data_dir: Path, keep_versions: int) -> int:
+    """``quarry gc``: what the next write would collect, now; returns the bytes freed."""
+    with writer_lock(data_dir):
+        before = disk_usage(data_dir)
+        collect_garbage(data_dir, keep_versions, force=True)
+        return max(0, before - disk_usage(data_dir))

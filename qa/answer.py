@@ -145,8 +145,7 @@ class Answerer:
 
     def _known(self, name: str) -> bool:
         """Whether every term of ``name`` is in the documents."""
-        lexical = self.version.lexical
-        return all(lexical.doc_freq(term) > 0 for term in tokenize(name))
+        return all(self.version.mentions(term) for term in tokenize(name))
 
     # -- answering ----------------------------------------------------------------------------
 
@@ -316,10 +315,8 @@ class Answerer:
 
     def _distinctive(self, question: str) -> set[str]:
         """The question's terms that are not in most passages ("landmark", not "Pakistan")."""
-        lexical = self.version.lexical
-        return {
-            term for term in term_set(question) if lexical.share(term) < self.policy.common_term
-        }
+        share = self.version.share
+        return {term for term in term_set(question) if share(term) < self.policy.common_term}
 
 
 def _ms(a: float, b: float) -> float:
