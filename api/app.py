@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import logging
 from collections.abc import AsyncIterator, Callable
@@ -9,11 +10,12 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, StreamingResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 
 from api.admin import recover_uploads
 from api.admin import router as admin_router
@@ -27,6 +29,10 @@ from api.schemas import (
     ErrorOut,
     Health,
     Ready,
+    SearchHit,
+    SearchRequest,
+    SearchResponse,
+    TextWindow,
 )
 from api.security import KeyRing
 from api.streaming import answer_out, stream_answer
@@ -41,6 +47,7 @@ from quarry.engine import Engine
 from quarry.settings import Settings, get_settings
 
 log = logging.getLogger("quarry.api")
+MAX_WINDOW = 20_000  # characters of a document's text one GET .../text returns
 STATIC = Path(__file__).parent / "static"
 DOCS_ASSETS = "/docs-assets"
 _SWAGGER_FILES = {
@@ -68,6 +75,23 @@ def _index_summary(engine: Engine, shown: int = 4) -> str:
     more = f" and {len(docs) - shown} more" if len(docs) > shown else ""
     noun = "document" if len(docs) == 1 else "documents"
     return f"It answers from the {len(docs)} {noun} of this index: {titles}{more}."
+
+
+_etags: dict[tuple[str, int], str] = {}  # (path, mtime) -> strong ETag of its bytes
+
+
+def static_file(request: Request, path: Path, media_type: str, max_age: int) -> Response:
+    """A static file with a strong ETag (a matching If-None-Match gets 304, no body); gzip, when
+    the client accepts it, is the GZip middleware's."""
+    key = (str(path), path.stat().st_mtime_ns)
+    if key not in _etags:
+        _etags[key] = '"' + hashlib.sha256(path.read_bytes()).hexdigest()[:32] + '"'
+    etag = _etags[key]
+    headers = {"Cache-Control": f"public, max-age={max_age}", "ETag": etag}
+    wanted = request.headers.get("if-none-match", "")
+    if etag in (t.strip().removeprefix("W/") for t in wanted.split(",")):
+        return Response(status_code=304, headers=headers)
+    return Response(path.read_bytes(), media_type=media_type, headers=headers)
 
 
 def get_engine(request: Request) -> Engine:
@@ -142,10 +166,18 @@ def create_app(
     )
     # Order matters: the last added runs first. CORS is outermost so that preflights are answered
     # and even 401/429 replies carry CORS headers the widget can read.
-    app.add_middleware(Guard, settings=settings, ring=ring or KeyRing.from_settings(settings))
+    ring = ring or KeyRing.from_settings(settings)
+    # innermost: compresses what the routes return (never event streams) for clients that ask
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(Guard, settings=settings, ring=ring)
+    # A browser's preflight carries no key, so CORS allows every origin any widget key allows
+    # (and the global list); the Guard still checks the key's own origins on the request.
+    origins = list(
+        dict.fromkeys([*settings.allowed_origins, *(o for w in ring.widget for o in w.origins)])
+    )
     app.add_middleware(
         CORSMiddleware,
-        allow_origins=settings.allowed_origins,
+        allow_origins=origins,
         allow_methods=["GET", "POST", "DELETE"],
         allow_headers=["Content-Type", "Authorization", "X-API-Key"],
         expose_headers=["Retry-After"],
@@ -172,23 +204,15 @@ def create_app(
         )
 
     @app.get(DOCS_ASSETS + "/{name}", include_in_schema=False)
-    def swagger_asset(name: str) -> FileResponse:
+    def swagger_asset(name: str, request: Request) -> Response:
         if name not in _SWAGGER_FILES:
             raise DocumentNotFound(name)
-        return FileResponse(
-            swagger_assets() / name,
-            media_type=_SWAGGER_FILES[name],
-            headers={"Cache-Control": "public, max-age=86400"},
-        )
+        return static_file(request, swagger_assets() / name, _SWAGGER_FILES[name], 86400)
 
     @app.get("/widget.js", include_in_schema=False)
-    def widget() -> FileResponse:
+    def widget(request: Request) -> Response:
         """The chat widget script (no build step)."""
-        return FileResponse(
-            STATIC / "widget.js",
-            media_type="text/javascript",
-            headers={"Cache-Control": "public, max-age=300"},
-        )
+        return static_file(request, STATIC / "widget.js", "text/javascript", 300)
 
     @app.get("/healthz", response_model=Health, tags=["ops"])
     def healthz() -> Health:
@@ -214,6 +238,34 @@ def create_app(
     def ask(body: AskRequest, engine: EngineDep, show: SourceView) -> AskResponse:
         """Answer a question with sentences copied from the documents, each cited by offsets."""
         return answer_out(engine.answer(body.question, body.top_k), show)
+
+    @app.post("/search", response_model=SearchResponse, responses=_ERRORS, tags=["qa"])
+    def search(body: SearchRequest, engine: EngineDep, show: SourceView) -> SearchResponse:
+        """The ranked passages for a query, as /ask retrieves them, with no answer composed:
+        for a custom UI, or to compare retrieval. Same keys and limits as /ask."""
+        found = engine.search(body.query, body.top_k)
+        return SearchResponse(
+            query=body.query,
+            retrieve_ms=found.retrieve_ms,
+            results=[
+                SearchHit(
+                    rank=i,
+                    doc_id=p.doc_id,
+                    title=p.title,
+                    source=show(h.source),
+                    chunk_id=p.chunk_id,
+                    char_start=p.char_start,
+                    char_end=p.char_end,
+                    page=p.page,
+                    text=p.text,
+                    score=p.score,
+                    dense_score=round(h.dense_score, 4),
+                    lexical_score=round(h.lexical_score, 4),
+                    found_by=list(h.found_by),
+                )
+                for i, (h, p) in enumerate(zip(found.hits, found.passages, strict=True), 1)
+            ],
+        )
 
     @app.post(
         "/ask/stream",
@@ -263,6 +315,44 @@ def create_app(
             text=d.text,
             n_chunks=d.n_chunks,
             pages=d.pages,
+        )
+
+    @app.get(
+        "/documents/{doc_id}/text",
+        response_model=TextWindow,
+        responses=_ERRORS,
+        tags=["documents"],
+    )
+    def document_text(
+        doc_id: str,
+        engine: EngineDep,
+        start: Annotated[int, Query(ge=0, description="First offset.")] = 0,
+        end: Annotated[
+            int,
+            Query(ge=0, description=f"Offset after the last (at most {MAX_WINDOW} after start)."),
+        ] = MAX_WINDOW,
+    ) -> TextWindow:
+        """A window of a document's text, ``text[start:end]``: what a citation viewer needs
+        without downloading the whole document. Same access as the document itself."""
+        if end < start or end - start > MAX_WINDOW:
+            raise RequestValidationError(
+                [
+                    {
+                        "loc": ("query", "end"),
+                        "msg": f"end must be between start and start + {MAX_WINDOW}",
+                        "type": "value_error",
+                    }
+                ]
+            )
+        record, text = engine.version().window(doc_id, start, end)
+        return TextWindow(
+            doc_id=record.doc_id,
+            title=record.title,
+            start=min(start, record.n_chars),
+            end=min(end, record.n_chars),
+            length=record.n_chars,
+            pages=[[p, a, b] for p, a, b in record.pages if a < max(end, start + 1) and start < b],
+            text=text,
         )
 
     return app

@@ -25,6 +25,54 @@ class AskRequest(BaseModel):
         return check_question(value)
 
 
+class TextWindow(BaseModel):
+    doc_id: str
+    title: str
+    start: int = Field(..., description="Offset of the first character returned.")
+    end: int = Field(..., description="Offset after the last one (clamped to the length).")
+    length: int = Field(..., description="The whole text's length, in characters.")
+    pages: list[list[int]] = Field(
+        default=[], description="[page, char_start, char_end] of the PDF pages the window touches."
+    )
+    text: str
+
+
+class SearchRequest(BaseModel):
+    query: str = Field(
+        ..., description="What to search for, 1 to 2,000 characters.", max_length=MAX_QUESTION_CHARS
+    )
+    top_k: StrictInt = Field(10, ge=1, le=50, description="How many passages (1-50).")
+
+    @field_validator("query")
+    @classmethod
+    def not_blank(cls, value: str) -> str:
+        return check_question(value)
+
+
+class SearchHit(BaseModel):
+    rank: int = Field(..., description="1 for the best passage.")
+    doc_id: str
+    title: str
+    source: str
+    chunk_id: str
+    char_start: int = Field(..., description="Start offset in GET /documents/{doc_id} text.")
+    char_end: int = Field(..., description="End offset (exclusive).")
+    page: int | None = Field(None, description="PDF page the passage starts on.")
+    text: str
+    score: float = Field(..., description="The fused score that ranked it (higher is better).")
+    dense_score: float = Field(..., description="Cosine of the passage and the query.")
+    lexical_score: float = Field(..., description="BM25 of the passage for the query.")
+    found_by: list[str] = Field(
+        ..., description="Which retrievers had it among their candidates: dense, lexical."
+    )
+
+
+class SearchResponse(BaseModel):
+    query: str
+    results: list[SearchHit]
+    retrieve_ms: float
+
+
 class CitationOut(BaseModel):
     n: int = Field(..., description="The marker number used as [n] in the answer.")
     doc_id: str

@@ -1,4 +1,4 @@
-"""`quarry ask`: one question, answered with numbered sources."""
+"""`quarry ask`: one question, answered with numbered sources; `quarry search`: the passages."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def ask(
 
     question = check_question(question)
     settings = make_settings(data_dir=data_dir, embedder=embedder, top_k=top_k)
-    body = _from_running_server(settings, question)
+    body = _from_running_server(settings, "/ask", {"question": question, "top_k": settings.top_k})
     if body is None:  # no server over this index: answer here (loads the models, ~10 s)
         from quarry.engine import Engine
 
@@ -71,8 +71,10 @@ def ask(
             typer.echo(f"  - {claim['title']}: {claim['text']}")
 
 
-def _from_running_server(settings: Settings, question: str) -> dict[str, Any] | None:
-    """The answer from a ``quarry serve`` at QUARRY_HOST:QUARRY_PORT when one answers there
+def _from_running_server(
+    settings: Settings, path: str, request: dict[str, Any]
+) -> dict[str, Any] | None:
+    """The reply of a ``quarry serve`` at QUARRY_HOST:QUARRY_PORT when one answers there
     over this very index version (its /readyz names the version CURRENT names here): it has
     its models loaded, so the answer takes milliseconds. None otherwise (no server, another
     index, keys required, any error): the caller answers in-process."""
@@ -88,12 +90,71 @@ def _from_running_server(settings: Settings, question: str) -> dict[str, Any] | 
         ready = httpx.get(f"{base}/readyz", timeout=0.5)
         if ready.status_code != 200 or ready.json().get("version") != live.name:
             return None
-        reply = httpx.post(
-            f"{base}/ask", json={"question": question, "top_k": settings.top_k}, timeout=60
-        )
+        reply = httpx.post(f"{base}{path}", json=request, timeout=60)
     except (httpx.HTTPError, ValueError):
         return None
     if reply.status_code != 200:
         return None
     answer: dict[str, Any] = reply.json()
     return answer
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="What to search for, 1 to 2,000 characters.")],
+    top_k: Annotated[
+        int, typer.Option("--top-k", "-k", metavar="N", min=1, max=50, help="Passages, 1-50.")
+    ] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the API's JSON response.")] = False,
+    data_dir: DataDir = None,
+    embedder: EmbedderOpt = None,
+) -> None:
+    """Print the ranked passages for a query, as `quarry ask` retrieves them, with no answer:
+    rank, title, where in the document, score and which retrievers found it.
+
+    Like `quarry ask`, it uses a `quarry serve` over this index when one runs.
+
+    \b
+    Examples:
+      quarry search "rare earth export controls"
+      quarry search "CPEC investment" -k 3 --json
+    """
+    from qa.question import check_question
+
+    query = check_question(query)
+    settings = make_settings(data_dir=data_dir, embedder=embedder)
+    body = _from_running_server(settings, "/search", {"query": query, "top_k": top_k})
+    if body is None:
+        from api.schemas import SearchResponse
+        from quarry.engine import Engine
+
+        found = Engine(settings).search(query, top_k)
+        body = SearchResponse(
+            query=query,
+            retrieve_ms=found.retrieve_ms,
+            results=[
+                {
+                    "rank": i,
+                    **{k: v for k, v in asdict(p).items() if k != "also_in"},
+                    "source": h.source,
+                    "dense_score": round(h.dense_score, 4),
+                    "lexical_score": round(h.lexical_score, 4),
+                    "found_by": list(h.found_by),
+                }
+                for i, (h, p) in enumerate(zip(found.hits, found.passages, strict=True), 1)
+            ],
+        ).model_dump()
+    if as_json:
+        typer.echo(json.dumps(body, indent=2, ensure_ascii=False))
+        return
+    if not body["results"]:
+        typer.echo("no passages found")
+    for r in body["results"]:
+        page = f", page {r['page']}" if r["page"] else ""
+        found_by = "+".join(r["found_by"]) or "-"
+        typer.echo(
+            f"{r['rank']}. {r['title']} ({r['doc_id']}, chars {r['char_start']}-"
+            f"{r['char_end']}{page})  score {r['score']:.3f}  [{found_by}]"
+        )
+        text = " ".join(r["text"].split())
+        typer.echo(f"   {text[:300]}{'...' if len(text) > 300 else ''}")

@@ -34,6 +34,7 @@ class Hit:
     dense_score: float
     lexical_score: float
     duplicates: tuple[Chunk, ...] = ()
+    found_by: tuple[str, ...] = ()  # which candidate lists held it: "dense", "lexical"
 
 
 class Retriever:
@@ -65,10 +66,13 @@ class Retriever:
 
     def _scored(
         self, query: str, n: int, query_vector: np.ndarray | None
-    ) -> tuple[list[tuple[int, float, float, float]], dict[int, StoredChunk]]:
+    ) -> tuple[
+        list[tuple[int, float, float, float]], dict[int, StoredChunk], dict[int, tuple[str, ...]]
+    ]:
+        """The scored candidates, their chunks, and for each row which retrievers found it."""
         version = self.version
         if not version.n_chunks:
-            return [], {}
+            return [], {}, {}
         terms = tokenize(query)
         dense: dict[int, float] = {}
         lexical_rows: list[int] = []
@@ -79,6 +83,15 @@ class Retriever:
         if self.mode in ("lexical", "hybrid"):
             lexical_rows = version.lexical_search(terms, n)
         rows = sorted(set(dense) | set(lexical_rows))
+        lexical_found = set(lexical_rows)
+        found_by = {
+            r: tuple(
+                name
+                for name, held in (("dense", r in dense), ("lexical", r in lexical_found))
+                if held
+            )
+            for r in rows
+        }
         stored = version.chunks(rows)
         if self.mode == "dense":
             out = [(r, s, s, 0.0) for r, s in dense.items()]
@@ -105,12 +118,12 @@ class Retriever:
                     for r, x in zip(rows, lex, strict=True)
                 ]
         out.sort(key=lambda t: (-t[1], t[0]))
-        return out, stored
+        return out, stored, found_by
 
     def search(self, query: str, k: int, query_vector: np.ndarray | None = None) -> list[Hit]:
         """The ``k`` best chunks for ``query``; a chunk overlapping a better one of the same
         document is skipped so that one document's neighbouring chunks don't crowd out others."""
-        scored, stored = self._scored(
+        scored, stored, found_by = self._scored(
             query, max(self.policy.candidates, k * self.policy.depth_factor), query_vector
         )
         hits: list[Hit] = []
@@ -138,7 +151,7 @@ class Retriever:
             if twin is not None:
                 hits[twin] = replace(hits[twin], duplicates=(*hits[twin].duplicates, chunk))
                 continue
-            hits.append(Hit(chunk, found.title, found.source, fused, d, lex))
+            hits.append(Hit(chunk, found.title, found.source, fused, d, lex, (), found_by[row]))
             terms.append(words)
             if len(hits) == k:
                 break

@@ -355,6 +355,17 @@ class IndexVersion:
             d.doc_id, d.title, d.source, d.text or "", d.content_hash, d.n_chunks, d.pages
         )
 
+    def window(self, doc_id: str, start: int, end: int) -> tuple[DocumentRecord, str]:
+        """The document's record and ``text[start:end]`` (clamped to its length), reading only
+        that part of the text."""
+        found = self._find(doc_id)
+        if found is None:
+            raise DocumentNotFound(doc_id)
+        record = found[1]
+        start, end = min(start, record.n_chars), min(end, record.n_chars)
+        text = self.segments[found[0]].files.excerpt(doc_id, start, end) if end > start else ""
+        return record, text or ""
+
     def excerpt(self, doc_id: str, start: int, end: int) -> str:
         """``document(doc_id).text[start:end]``, without reading the rest of the text."""
         found = self._find(doc_id)

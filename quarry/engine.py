@@ -142,6 +142,11 @@ class Engine:
 
         return run()
 
+    def search(self, query: str, top_k: int | None = None) -> Retrieval:
+        """The ranked passages for ``query``, as answering would retrieve them (hybrid, with
+        the reader's re-ranking when it is on), without composing an answer."""
+        return self.answerer().retrieve(query, top_k)
+
     def answer(self, question: str, top_k: int | None = None) -> Answer:
         """The answer to ``question`` (the last of ``steps``)."""
         *_, answer = self.steps(question, top_k)

@@ -5,7 +5,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
+from api.app import STATIC, create_app
 from quarry.engine import Engine
 from quarry.settings import Settings
 
@@ -146,3 +146,44 @@ def test_the_demo_page_describes_the_live_index(client):
     assert f"the {len(docs)} documents of this index" in page
     assert "How much has China invested" not in page  # no questions of the bundled corpus
     assert any(d["title"].split()[0] in page for d in docs[:4])
+
+
+def test_search_returns_ranked_passages_with_their_retrievers(client):
+    body = client.post("/search", json={"query": "Lin Jian spokesman", "top_k": 4}).json()
+    results = body["results"]
+    assert [r["rank"] for r in results] == [1, 2, 3, 4]
+    assert [r["score"] for r in results] == sorted((r["score"] for r in results), reverse=True)
+    top = results[0]
+    assert "Lin Jian" in top["text"] and "lexical" in top["found_by"]
+    doc = client.get(f"/documents/{top['doc_id']}").json()
+    assert doc["text"][top["char_start"] : top["char_end"]] == top["text"]
+    assert "/" not in top["source"]  # no server path for a caller without an admin key
+    for bad, field in (({"query": ""}, "query"), ({"query": "x", "top_k": 0}, "top_k")):
+        reply = client.post("/search", json=bad)
+        assert reply.status_code == 422 and reply.json()["detail"][0]["loc"][-1] == field
+    assert "/search" in client.get("/openapi.json").json()["paths"]
+
+
+def test_a_text_window_is_the_documents_text_there(client):
+    doc = client.get("/documents/000_c2cc40ca7ae94980").json()
+    w = client.get("/documents/000_c2cc40ca7ae94980/text?start=100&end=400").json()
+    assert w["text"] == doc["text"][100:400] and w["length"] == len(doc["text"])
+    assert (w["start"], w["end"], w["title"]) == (100, 400, doc["title"])
+    tail = client.get(f"/documents/000_c2cc40ca7ae94980/text?start={len(doc['text']) - 5}").json()
+    assert tail["text"] == doc["text"][-5:] and tail["end"] == len(doc["text"])  # clamped
+    bad = client.get("/documents/000_c2cc40ca7ae94980/text?start=50&end=10")
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"][-1] == "end"
+    assert client.get("/documents/nope/text?start=0&end=5").status_code == 404
+
+
+def test_static_files_are_compressed_and_revalidated(client):
+    import gzip
+
+    raw = (STATIC / "widget.js").read_bytes()
+    first = client.get("/widget.js", headers={"Accept-Encoding": "gzip"})
+    assert first.headers["content-encoding"] == "gzip" and first.content == raw  # decoded
+    etag = first.headers["etag"]
+    again = client.get("/widget.js", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and not again.content
+    assert client.get("/widget.js", headers={"If-None-Match": '"other"'}).status_code == 200
+    assert len(gzip.compress(raw)) < len(raw) / 2

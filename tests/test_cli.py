@@ -58,12 +58,27 @@ def test_ingest_ask_docs_rm_flow(tmp_path):
     lines = quarry("ask", "Who sang at the COVID-19 gala?", data_dir=tmp_path / "d").stdout
     assert "could not find" in lines and "\nWhy: " in lines  # the reasons: tests/test_answer.py
 
+    found = quarry("search", "When did the quarry open?", "-k", "3", data_dir=tmp_path / "d")
+    assert (
+        found.stdout.startswith("1. Field notes (note, chars ")
+        and "[dense+lexical]" in found.stdout
+    )
+    ranked = json.loads(quarry("search", "quarry river", "--json", data_dir=tmp_path / "d").stdout)[
+        "results"
+    ]
+    assert ranked[0]["doc_id"] == "note" and ranked[0]["rank"] == 1 and len(ranked) == 10
+    assert "lexical" in ranked[0]["found_by"] and ranked[0]["score"] >= ranked[1]["score"]
+    bad = quarry("search", "x", "-k", "0", data_dir=tmp_path / "d", check=False)
+    assert bad.returncode == 1 and bad.stderr.startswith("error: ") and "--top-k" in bad.stderr
+
     docs = quarry("docs", data_dir=tmp_path / "d").stdout
     assert "note" in docs and "000_c2cc40ca7ae94980" in docs
     quarry("rm", "note", data_dir=tmp_path / "d")
     assert "note\t" not in quarry("docs", data_dir=tmp_path / "d").stdout
     missing = quarry("rm", "note", data_dir=tmp_path / "d", check=False)
     assert missing.returncode == 1 and missing.stderr.startswith("error: no document")
+    assert quarry("gc", data_dir=tmp_path / "d").stdout.startswith("freed ")
+    assert "ok: CURRENT" in quarry("doctor", data_dir=tmp_path / "d").stdout
 
 
 def test_errors_are_one_line(tmp_path):

@@ -46,8 +46,8 @@ class ReversedRetriever(Retriever):
     """Deliberately broken: returns the worst-scoring chunks first."""
 
     def _scored(self, query, n, query_vector=None):
-        scored, stored = super()._scored(query, 10_000, query_vector)
-        return list(reversed(scored))[:n], stored
+        scored, stored, found_by = super()._scored(query, 10_000, query_vector)
+        return list(reversed(scored))[:n], stored, found_by
 
 
 def test_gate_fails_on_a_broken_retriever(seed_engine, gold):

@@ -206,3 +206,24 @@ def test_keys_file_holds_only_hashes(tmp_path):
     path.write_text(json.dumps({"admin": ["plaintext-key"]}))
     with pytest.raises(ConfigError, match="sha256"):
         KeyRing.from_settings(Settings(keys_file=path))
+
+
+def test_a_keys_file_origin_passes_the_browsers_preflight(data_dir, real_embedder, tmp_path):
+    """Before, CORS allowed only QUARRY_ALLOWED_ORIGINS: a keys-file widget origin got 200 from
+    curl and 400 "Disallowed CORS origin" from the browser's preflight."""
+    page = "http://127.0.0.1:8766"
+    path = tmp_path / "keys.json"
+    path.write_text(json.dumps({"widget": [{"hash": hash_key(WIDGET), "origins": [page]}]}))
+    settings = Settings(data_dir=data_dir, keys_file=path)
+    with TestClient(create_app(settings, Engine(settings, embedder=real_embedder))) as c:
+        preflight = {
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type,x-api-key",
+        }
+        ok = c.options("/ask", headers={"Origin": page, **preflight})
+        assert ok.status_code == 200 and ok.headers["access-control-allow-origin"] == page
+        assert "Origin" in ok.headers["vary"]
+        assert c.options("/ask", headers={"Origin": SITE, **preflight}).status_code == 400
+        q = {"question": "Who is the spokesman of China's Foreign Ministry?"}
+        asked = c.post("/ask", json=q, headers={"X-API-Key": WIDGET, "Origin": page})
+        assert asked.status_code == 200 and asked.headers["access-control-allow-origin"] == page

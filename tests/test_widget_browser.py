@@ -354,6 +354,94 @@ def test_http_errors_and_a_cut_stream_are_readable(page):
     assert page.locator("textarea").is_enabled()
 
 
+def test_keys_file_origins_work_from_another_port_and_a_wrong_origin_is_explained(
+    browser, seed_settings, tmp_path
+):
+    """A site owner's setup: the widget key's origins in the keys file, nothing else, the page on
+    another port. Before, the browser's preflight got 400 and the widget blamed the network."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from api.security import hash_key
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    pages = []
+
+    def host(tag: str) -> str:
+        class Page(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (http.server's name)
+                body = f"<!doctype html><html><body><h1>Host</h1>{tag}</body></html>".encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        srv = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+        threading.Thread(target=srv.serve_forever, daemon=True).start()
+        pages.append(srv)
+        return f"http://127.0.0.1:{srv.server_address[1]}"
+
+    tag = (
+        f"<script src='{url}/widget.js' data-quarry-endpoint='{url}' "
+        "data-quarry-key='site-widget-key' defer></script>"
+    )
+    allowed, other = host(tag), host(tag)
+    keys = tmp_path / "keys.json"
+    keys.write_text(
+        json.dumps({"widget": [{"hash": hash_key("site-widget-key"), "origins": [allowed]}]})
+    )
+    data_dir = tmp_path / "data"
+    shutil.copytree(seed_settings.data_dir, data_dir)
+    proc = start_server({"QUARRY_DATA_DIR": str(data_dir), "QUARRY_KEYS_FILE": str(keys)}, port)
+    context = browser.new_context(viewport={"width": 1200, "height": 800})
+    try:
+        pg = context.new_page()
+        pg.goto(allowed + "/")
+        question = "Who is the spokesman of China's Foreign Ministry?"
+        assert "Lin Jian" in ask(pg, question).inner_text()
+        logged = []
+        pg2 = context.new_page()
+        pg2.on("console", lambda m: logged.append(m.text))
+        pg2.goto(other + "/")
+        ask(pg2, question)
+        error = pg2.locator(".msg.error").last.inner_text()
+        assert "origin" in error and "not allowed" in error and other in error, error
+        assert any("keys file" in line for line in logged)
+    finally:
+        context.close()
+        proc.kill()
+        proc.wait(timeout=30)
+        for srv in pages:
+            srv.shutdown()
+
+
+def test_the_tag_in_head_without_defer_and_included_twice_gives_one_widget(browser, server):
+    """Before: in <head> without defer it threw (no body yet); included twice, two widgets."""
+    context = browser.new_context(viewport={"width": 1200, "height": 800})
+    pg = context.new_page()
+    errors = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    tag = (
+        f"<script src='{server['url']}/widget.js' data-quarry-endpoint='{server['url']}'></script>"
+    )
+    host_page = f"<!doctype html><html><head>{tag}{tag}</head><body><h1>Host</h1></body></html>"
+    pg.route(
+        f"{server['url']}/head-host",
+        lambda route: route.fulfill(status=200, content_type="text/html", body=host_page),
+    )
+    pg.goto(f"{server['url']}/head-host")
+    assert pg.evaluate("document.querySelectorAll('[data-quarry-widget]').length") == 1
+    last = ask(pg, "Who is the spokesman of China's Foreign Ministry?")
+    assert "Lin Jian" in last.inner_text() and not errors
+    context.close()
+
+
+# Last: it stops the module's server.
 def test_server_down_shows_a_readable_error_and_widget_stays_usable(page, server):
     server["proc"].kill()
     server["proc"].wait(timeout=30)

@@ -16,6 +16,15 @@
   var title = script.getAttribute("data-quarry-title") || "Ask the documents";
   var apiKey = script.getAttribute("data-quarry-key");
   var storageKey = "quarry-widget:" + endpoint;
+  // The tag may be included twice (a template and a tag manager): the second is a no-op.
+  var loaded = (window.__quarryWidgets = window.__quarryWidgets || {});
+  if (loaded[endpoint]) return;
+  loaded[endpoint] = true;
+  // In <head> without defer the body does not exist yet: wait for it.
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+
+  function start() {
 
   var CSS = [
     ":host{all:initial;font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1f2328}",
@@ -228,14 +237,19 @@
   });
 
   // ---- source panel: the quoted span highlighted in its surrounding text ----
-  var docs = {};
-  function fetchDoc(docId) {
-    if (!docs[docId]) {
-      docs[docId] = fetch(endpoint + "/documents/" + encodeURIComponent(docId), { headers: headers() })
+  // Only a window around the span is fetched (not the whole document), with no Content-Type
+  // on the GET: without a key it is a simple request, so the browser sends no preflight.
+  var CONTEXT = 400;
+  var windows = {};
+  function fetchWindow(c) {
+    var from = Math.max(0, c.char_start - CONTEXT), to = c.char_end + CONTEXT;
+    var url = endpoint + "/documents/" + encodeURIComponent(c.doc_id) + "/text?start=" + from + "&end=" + to;
+    if (!windows[url]) {
+      windows[url] = fetch(url, { headers: apiKey ? { "X-API-Key": apiKey } : {} })
         .then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r.json(); })
-        .catch(function (e) { delete docs[docId]; throw e; });
+        .catch(function (e) { delete windows[url]; throw e; });
     }
-    return docs[docId];
+    return windows[url];
   }
 
   // A fixed header (title, page, close button) over the scrolling text.
@@ -263,18 +277,18 @@
   function openSource(c) {
     source.classList.remove("hidden");
     sourceFrame(c.title, "Loading…");
-    fetchDoc(c.doc_id).then(function (doc) {
+    fetchWindow(c).then(function (w) {
       var page = c.page;
-      if (page == null && doc.pages) doc.pages.forEach(function (p) { if (p[1] <= c.char_start && c.char_start < p[2]) page = p[0]; });
+      if (page == null) w.pages.forEach(function (p) { if (p[1] <= c.char_start && c.char_start < p[2]) page = p[0]; });
       var meta = (c.n ? "Source " + c.n : "Cited passage") + (page != null ? " · page " + page : "");
-      var body = sourceFrame(doc.title, meta);
-      body.title = doc.doc_id + ", characters " + c.char_start + "–" + c.char_end;
+      var body = sourceFrame(w.title, meta);
+      body.title = w.doc_id + ", characters " + c.char_start + "–" + c.char_end;
       var text = el("div", { class: "text" });
-      var from = Math.max(0, c.char_start - 400), to = Math.min(doc.text.length, c.char_end + 400);
-      text.appendChild(document.createTextNode((from > 0 ? "…" : "") + doc.text.slice(from, c.char_start)));
-      var mark = el("mark", null, doc.text.slice(c.char_start, c.char_end));
+      var a = c.char_start - w.start, b = c.char_end - w.start;
+      text.appendChild(document.createTextNode((w.start > 0 ? "…" : "") + w.text.slice(0, a)));
+      var mark = el("mark", null, w.text.slice(a, b));
       text.appendChild(mark);
-      text.appendChild(document.createTextNode(doc.text.slice(c.char_end, to) + (to < doc.text.length ? "…" : "")));
+      text.appendChild(document.createTextNode(w.text.slice(b) + (w.end < w.length ? "…" : "")));
       body.appendChild(text);
       body.scrollTop = Math.max(0, mark.offsetTop - 24);
       source.focus();
@@ -294,8 +308,24 @@
     var detail = payload && payload.detail;
     if (Array.isArray(detail)) detail = detail.map(function (d) { return (d.loc || []).slice(-1)[0] + ": " + d.msg; }).join("; ");
     if (status === 429) return "Too many questions right now. Please wait a moment and try again.";
+    if (status === 403 && /origin/.test(String(detail))) return originRefused();
     if (status >= 500 && !detail) detail = "the server had a problem";
     return "Sorry, the question could not be answered (" + status + "): " + (detail || "request failed") + ".";
+  }
+
+  function originRefused() {
+    var origin = location.origin;
+    if (window.console) console.error("Quarry: the server at " + endpoint + " does not allow requests from " + origin + ": add it to the widget key's \"origins\" in the keys file (or QUARRY_ALLOWED_ORIGINS).");
+    return "This page's origin (" + origin + ") is not allowed by the Quarry server: add it to the key's origins.";
+  }
+
+  // A request the browser blocked (CORS) and one that never reached the server look the same
+  // to fetch; a no-cors probe of /healthz tells them apart: it succeeds when the server is up.
+  function unreachable() {
+    return fetch(endpoint + "/healthz", { mode: "no-cors", cache: "no-store" }).then(
+      function () { return originRefused(); },
+      function () { return "Could not reach the Quarry server. Check your connection and try again."; }
+    );
   }
 
   function parseEvents(buffer, onEvent) {
@@ -374,7 +404,7 @@
         finished = true;
         if (timedOut) fail("The server took too long to answer. Please try again.");
         else if (started) fail("The connection dropped before the answer was complete. Please try again.");
-        else fail("Could not reach the Quarry server. Check your connection and try again.");
+        else return unreachable().then(fail);
       })
       .then(function () {
         clearTimeout(timer);
@@ -405,4 +435,5 @@
   });
 
   replay();
+  }
 })();
