@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import html
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,10 +17,12 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 
+from api.access import SourceView
 from api.admin import recover_uploads
 from api.admin import router as admin_router
-from api.guard import ROLE, BodyTooLarge, Guard
+from api.guard import BodyTooLarge, Guard
 from api.jobs import JobRunner
+from api.openai_compat import router as openai_router
 from api.schemas import (
     AskRequest,
     AskResponse,
@@ -101,24 +103,6 @@ def get_engine(request: Request) -> Engine:
 EngineDep = Annotated[Engine, Depends(get_engine)]
 
 
-def source_view(request: Request) -> Callable[[str], str]:
-    """How this caller sees a document's ``source``: admin keys get the server path; everyone
-    else a path relative to QUARRY_CORPUS_DIR, or the file name, never the server's layout."""
-    if request.scope.get("state", {}).get(ROLE) == "admin":
-        return lambda source: source
-    root: Path | None = request.app.state.corpus_root
-
-    def show(source: str) -> str:
-        path = Path(source)
-        if root is not None and path.is_relative_to(root):
-            return path.relative_to(root).as_posix()
-        return path.name
-
-    return show
-
-
-SourceView = Annotated[Callable[[str], str], Depends(source_view)]
-
 _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorOut} for code in (401, 403, 404, 413, 422, 429, 503)
 }
@@ -183,6 +167,7 @@ def create_app(
         expose_headers=["Retry-After"],
     )
     app.include_router(admin_router)
+    app.include_router(openai_router)
     _add_error_handlers(app)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)

@@ -1,0 +1,30 @@
+"""How a caller sees what it may see (today: a document's source path)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from api.guard import ROLE
+
+
+def source_view(request: Request) -> Callable[[str], str]:
+    """How this caller sees a document's ``source``: admin keys get the server path; everyone
+    else a path relative to QUARRY_CORPUS_DIR, or the file name, never the server's layout."""
+    if request.scope.get("state", {}).get(ROLE) == "admin":
+        return lambda source: source
+    root: Path | None = request.app.state.corpus_root
+
+    def show(source: str) -> str:
+        path = Path(source)
+        if root is not None and path.is_relative_to(root):
+            return path.relative_to(root).as_posix()
+        return path.name
+
+    return show
+
+
+SourceView = Annotated[Callable[[str], str], Depends(source_view)]
