@@ -11,12 +11,9 @@ from fastapi import Depends, Request
 from api.guard import ROLE
 
 
-def source_view(request: Request) -> Callable[[str], str]:
-    """How this caller sees a document's ``source``: admin keys get the server path; everyone
-    else a path relative to QUARRY_CORPUS_DIR, or the file name, never the server's layout."""
-    if request.scope.get("state", {}).get(ROLE) == "admin":
-        return lambda source: source
-    root: Path | None = request.app.state.corpus_root
+def public_source(root: Path | None) -> Callable[[str], str]:
+    """A source as callers without an admin key see it: relative to the corpus folder
+    ``root`` (QUARRY_CORPUS_DIR), or the file name, never the server's layout."""
 
     def show(source: str) -> str:
         path = Path(source)
@@ -25,6 +22,14 @@ def source_view(request: Request) -> Callable[[str], str]:
         return path.name
 
     return show
+
+
+def source_view(request: Request) -> Callable[[str], str]:
+    """How this caller sees a document's ``source``: admin keys get the server path; everyone
+    else ``public_source``."""
+    if request.scope.get("state", {}).get(ROLE) == "admin":
+        return lambda source: source
+    return public_source(request.app.state.corpus_root)
 
 
 SourceView = Annotated[Callable[[str], str], Depends(source_view)]

@@ -17,7 +17,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 
-from api.access import SourceView
+from api.access import SourceView, public_source
 from api.admin import recover_uploads
 from api.admin import router as admin_router
 from api.guard import BodyTooLarge, Guard
@@ -128,7 +128,8 @@ def create_app(
         except QuarryError as exc:
             log.error("index not loaded: %s", exc)
         recover_uploads(app.state.engine, settings, app.state.jobs)
-        yield
+        async with mcp.session_manager.run():  # the /mcp/ transport's sessions
+            yield
         app.state.jobs.shutdown()
 
     app = FastAPI(
@@ -168,6 +169,13 @@ def create_app(
     )
     app.include_router(admin_router)
     app.include_router(openai_router)
+    # MCP over streamable HTTP at /mcp/ (behind the guard like every route); sources are shown
+    # as to a widget key (file names), never server paths.
+    from api.mcp import build_server  # the SDK takes ~1.5 s to import: not at module import
+
+    corpus_root = Path(settings.corpus_dir).resolve() if settings.corpus_dir else None
+    mcp = build_server(lambda: app.state.engine, public_source(corpus_root))
+    app.mount("/mcp", mcp.streamable_http_app(streamable_http_path="/", stateless_http=True))
     _add_error_handlers(app)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)

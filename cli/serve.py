@@ -117,3 +117,24 @@ def _check_port_free(host: str, port: int) -> None:
                 f"cannot listen on {host}:{port} ({exc.strerror}): choose another --port or "
                 "QUARRY_PORT, or another --host / QUARRY_HOST"
             ) from None
+
+
+@app.command()
+def mcp(data_dir: DataDir = None, embedder: EmbedderOpt = None) -> None:
+    """Serve Quarry to an assistant over the Model Context Protocol, on stdin/stdout.
+
+    Tools: ask (a cited answer), search (ranked passages), get_document (a document's text);
+    resources: quarry://documents and quarry://documents/{doc_id}. The same server runs over
+    HTTP at /mcp/ of `quarry serve`. Configure your assistant to run this command.
+
+    \b
+    Example (an assistant's MCP configuration):
+      {"command": "quarry", "args": ["mcp"], "env": {"QUARRY_DATA_DIR": "/path/to/data"}}
+    """
+    from api.mcp import build_server
+    from quarry.engine import Engine
+
+    settings = make_settings(data_dir=data_dir, embedder=embedder)
+    engine = Engine(settings)
+    engine.answerer()  # load the models and the index before the first call, errors here
+    build_server(lambda: engine, lambda source: source).run("stdio")
