@@ -31,13 +31,12 @@ from api.schemas import (
     ErrorOut,
     Health,
     Ready,
-    SearchHit,
     SearchRequest,
     SearchResponse,
     TextWindow,
 )
 from api.security import KeyRing
-from api.streaming import answer_out, stream_answer
+from api.streaming import answer_out, search_out, stream_answer
 from api.text import clip
 from base.errors import (
     DocumentNotFound,
@@ -236,29 +235,7 @@ def create_app(
     def search(body: SearchRequest, engine: EngineDep, show: SourceView) -> SearchResponse:
         """The ranked passages for a query, as /ask retrieves them, with no answer composed:
         for a custom UI, or to compare retrieval. Same keys and limits as /ask."""
-        found = engine.search(body.query, body.top_k)
-        return SearchResponse(
-            query=body.query,
-            retrieve_ms=found.retrieve_ms,
-            results=[
-                SearchHit(
-                    rank=i,
-                    doc_id=p.doc_id,
-                    title=p.title,
-                    source=show(h.source),
-                    chunk_id=p.chunk_id,
-                    char_start=p.char_start,
-                    char_end=p.char_end,
-                    page=p.page,
-                    text=p.text,
-                    score=p.score,
-                    dense_score=round(h.dense_score, 4),
-                    lexical_score=round(h.lexical_score, 4),
-                    found_by=list(h.found_by),
-                )
-                for i, (h, p) in enumerate(zip(found.hits, found.passages, strict=True), 1)
-            ],
-        )
+        return search_out(engine.search(body.query, body.top_k), show)
 
     @app.post(
         "/ask/stream",

@@ -14,7 +14,7 @@ from typing import Any
 
 from mcp.server.mcpserver import MCPServer
 
-from api.streaming import answer_out
+from api.streaming import answer_out, search_out
 from qa.question import check_question
 from quarry.engine import Engine
 
@@ -50,24 +50,7 @@ def build_server(engine: Callable[[], Engine], show: Callable[[str], str]) -> MC
     def search(query: str, top_k: int = 10) -> dict[str, Any]:
         query = check_question(query)
         found = engine().search(query, max(1, min(50, top_k)))
-        return {
-            "query": query,
-            "results": [
-                {
-                    "rank": i,
-                    "doc_id": p.doc_id,
-                    "title": p.title,
-                    "source": show(h.source),
-                    "char_start": p.char_start,
-                    "char_end": p.char_end,
-                    "page": p.page,
-                    "text": p.text,
-                    "score": p.score,
-                    "found_by": list(h.found_by),
-                }
-                for i, (h, p) in enumerate(zip(found.hits, found.passages, strict=True), 1)
-            ],
-        }
+        return search_out(found, show).model_dump()
 
     @server.tool(
         description="One document's stored text (citations' offsets index into it), its title, "

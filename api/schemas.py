@@ -49,14 +49,19 @@ class SearchRequest(BaseModel):
         return check_question(value)
 
 
-class SearchHit(BaseModel):
-    rank: int = Field(..., description="1 for the best passage.")
+class Span(BaseModel):
+    """Where a passage or a quote is: a chunk of a document, by character offsets."""
+
     doc_id: str
     title: str
     source: str
     chunk_id: str
     char_start: int = Field(..., description="Start offset in GET /documents/{doc_id} text.")
     char_end: int = Field(..., description="End offset (exclusive).")
+
+
+class SearchHit(Span):
+    rank: int = Field(..., description="1 for the best passage.")
     page: int | None = Field(None, description="PDF page the passage starts on.")
     text: str
     score: float = Field(..., description="The fused score that ranked it (higher is better).")
@@ -73,14 +78,8 @@ class SearchResponse(BaseModel):
     retrieve_ms: float
 
 
-class CitationOut(BaseModel):
+class CitationOut(Span):
     n: int = Field(..., description="The marker number used as [n] in the answer.")
-    doc_id: str
-    title: str
-    source: str
-    chunk_id: str
-    char_start: int = Field(..., description="Start offset in GET /documents/{doc_id} text.")
-    char_end: int = Field(..., description="End offset (exclusive).")
     page: int | None = Field(None, description="PDF page number, when the source has pages.")
     quote: str = Field(..., description="Exactly text[char_start:char_end] of the document.")
     score: float

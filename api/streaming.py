@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from typing import Any
 
-from api.schemas import AskResponse
+from api.schemas import AskResponse, SearchHit, SearchResponse
 from base.errors import QuarryError
 from qa.types import Answer, Retrieval
 
@@ -25,6 +25,32 @@ def answer_out(answer: Answer, show_source: Callable[[str], str]) -> AskResponse
     for citation in body.citations:
         citation.source = show_source(citation.source)
     return body
+
+
+def search_out(found: Retrieval, show_source: Callable[[str], str]) -> SearchResponse:
+    """The response body of a search: the retrieved passages, ranked."""
+    return SearchResponse(
+        query=found.question,
+        retrieve_ms=found.retrieve_ms,
+        results=[
+            SearchHit(
+                rank=i,
+                doc_id=p.doc_id,
+                title=p.title,
+                source=show_source(h.source),
+                chunk_id=p.chunk_id,
+                char_start=p.char_start,
+                char_end=p.char_end,
+                page=p.page,
+                text=p.text,
+                score=p.score,
+                dense_score=round(h.dense_score, 4),
+                lexical_score=round(h.lexical_score, 4),
+                found_by=list(h.found_by),
+            )
+            for i, (h, p) in enumerate(zip(found.hits, found.passages, strict=True), 1)
+        ],
+    )
 
 
 def stream_answer(

@@ -125,25 +125,10 @@ def search(
     settings = make_settings(data_dir=data_dir, embedder=embedder)
     body = _from_running_server(settings, "/search", {"query": query, "top_k": top_k})
     if body is None:
-        from api.schemas import SearchResponse
+        from api.streaming import search_out
         from quarry.engine import Engine
 
-        found = Engine(settings).search(query, top_k)
-        body = SearchResponse(
-            query=query,
-            retrieve_ms=found.retrieve_ms,
-            results=[
-                {
-                    "rank": i,
-                    **{k: v for k, v in asdict(p).items() if k != "also_in"},
-                    "source": h.source,
-                    "dense_score": round(h.dense_score, 4),
-                    "lexical_score": round(h.lexical_score, 4),
-                    "found_by": list(h.found_by),
-                }
-                for i, (h, p) in enumerate(zip(found.hits, found.passages, strict=True), 1)
-            ],
-        ).model_dump()
+        body = search_out(Engine(settings).search(query, top_k), lambda s: s).model_dump()
     if as_json:
         typer.echo(json.dumps(body, indent=2, ensure_ascii=False))
         return

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -143,3 +145,26 @@ def pytest_sessionfinish(session, exitstatus):
     if left:
         print("\nservers left running by the tests (killed now):\n  " + "\n  ".join(left))
         session.exitstatus = 1
+
+
+SPOKESMAN = "Who is the spokesman of China's Foreign Ministry?"  # answered by the seed corpus
+
+
+@contextmanager
+def serving(data_dir: Path, **env: str) -> Iterator[str]:
+    """A real `quarry serve` over ``data_dir`` on a free loopback port (its base URL), with
+    ``env`` (QUARRY_* settings); killed on exit."""
+    port = free_port()
+    proc = start_server({"QUARRY_DATA_DIR": str(data_dir), **env}, port)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+
+
+def seed_copy(tmp_path_factory, seed_settings, name: str) -> Path:
+    """A copy of the seed index that a test may change."""
+    target = tmp_path_factory.mktemp(name) / "data"
+    shutil.copytree(seed_settings.data_dir, target)
+    return target

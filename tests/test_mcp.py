@@ -4,31 +4,28 @@ streamable HTTP (`quarry serve`'s /mcp/), with a real model and index (issue 31)
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 
 import anyio
 import httpx
 import pytest
 
-from tests.conftest import REPO, free_port, start_server
+from tests.conftest import REPO, SPOKESMAN, seed_copy, serving
 
 pytestmark = pytest.mark.slow
 KEY = "mcp-admin-key"
-SPOKESMAN = "Who is the spokesman of China's Foreign Ministry?"
 
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory, seed_settings):
-    target = tmp_path_factory.mktemp("mcp") / "data"
-    shutil.copytree(seed_settings.data_dir, target)
-    return target
+    return seed_copy(tmp_path_factory, seed_settings, "mcp")
 
 
 async def exercise(session) -> dict:
     """What an assistant does: initialize, list the tools, ask, search, read a document."""
     await session.initialize()
     tools = {t.name for t in (await session.list_tools()).tools}
+
     async def call(tool: str, arguments: dict) -> dict:
         result = await session.call_tool(tool, arguments)
         assert not result.is_error, result.content
@@ -76,10 +73,6 @@ def test_over_http_with_the_apis_keys(data_dir):
     from mcp.client.session import ClientSession
     from mcp.client.streamable_http import streamable_http_client
 
-    port = free_port()
-    proc = start_server({"QUARRY_DATA_DIR": str(data_dir), "QUARRY_ADMIN_KEYS": f'["{KEY}"]'}, port)
-    url = f"http://127.0.0.1:{port}/mcp/"
-
     async def run(key: str) -> dict:
         headers = {"Authorization": f"Bearer {key}"}
         async with (
@@ -89,7 +82,8 @@ def test_over_http_with_the_apis_keys(data_dir):
         ):
             return await exercise(session)
 
-    try:
+    with serving(data_dir, QUARRY_ADMIN_KEYS=f'["{KEY}"]') as base:
+        url = f"{base}/mcp/"
         check(anyio.run(run, KEY))
         from mcp import MCPError
 
@@ -100,6 +94,3 @@ def test_over_http_with_the_apis_keys(data_dir):
         for key, status in (("wrong-key", 403), (None, 401)):
             headers = {"Authorization": f"Bearer {key}"} if key else {}
             assert httpx.post(url, json=probe, headers=headers).status_code == status
-    finally:
-        proc.kill()
-        proc.wait(timeout=30)

@@ -3,28 +3,20 @@
 
 from __future__ import annotations
 
-import shutil
-
 import httpx
 import pytest
 
-from tests.conftest import free_port, start_server
+from tests.conftest import SPOKESMAN, seed_copy, serving
 
 pytestmark = pytest.mark.slow
 KEY = "chat-admin-key"
-SPOKESMAN = "Who is the spokesman of China's Foreign Ministry?"
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, seed_settings):
-    data_dir = tmp_path_factory.mktemp("openai") / "data"
-    shutil.copytree(seed_settings.data_dir, data_dir)
-    port = free_port()
-    env = {"QUARRY_DATA_DIR": str(data_dir), "QUARRY_ADMIN_KEYS": f'["{KEY}"]'}
-    proc = start_server(env, port)
-    yield f"http://127.0.0.1:{port}"
-    proc.kill()
-    proc.wait(timeout=30)
+    data_dir = seed_copy(tmp_path_factory, seed_settings, "openai")
+    with serving(data_dir, QUARRY_ADMIN_KEYS=f'["{KEY}"]') as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
