@@ -7,10 +7,11 @@ import html
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
@@ -29,6 +30,8 @@ from api.schemas import (
     DocumentOut,
     DocumentSummary,
     ErrorOut,
+    FeedbackOut,
+    FeedbackRequest,
     Health,
     Ready,
     SearchRequest,
@@ -44,7 +47,9 @@ from base.errors import (
     NoIndexError,
     QuarryError,
 )
+from index.layout import feedback_path
 from quarry.engine import Engine
+from quarry.feedback import FeedbackStore
 from quarry.settings import Settings, get_settings
 
 log = logging.getLogger("quarry.api")
@@ -95,6 +100,17 @@ def static_file(request: Request, path: Path, media_type: str, max_age: int) -> 
     return Response(path.read_bytes(), media_type=media_type, headers=headers)
 
 
+def _remember(request: Request, engine: Engine, out: AskResponse) -> str:
+    """Keep the answer for feedback; its id (empty when it cannot be kept: feedback is never a
+    reason for an answer to fail)."""
+    try:
+        store = request.app.state.feedback
+        return str(store.remember(engine.version().name, out.question, out.model_dump()))
+    except Exception as exc:  # noqa: BLE001 - a full disk must not fail the answer
+        log.warning("answer not kept for feedback: %s", exc)
+        return ""
+
+
 def get_engine(request: Request) -> Engine:
     return request.app.state.engine
 
@@ -120,6 +136,7 @@ def create_app(
         # resolved once here: source_view runs on every request that returns a source
         app.state.corpus_root = Path(settings.corpus_dir).resolve() if settings.corpus_dir else None
         app.state.jobs = JobRunner()
+        app.state.feedback = FeedbackStore(feedback_path(Path(settings.data_dir)))
         try:
             app.state.engine.answerer()  # load the model and index now, not on the first request
         except NoIndexError:
@@ -227,9 +244,11 @@ def create_app(
         )
 
     @app.post("/ask", response_model=AskResponse, responses=_ERRORS, tags=["qa"])
-    def ask(body: AskRequest, engine: EngineDep, show: SourceView) -> AskResponse:
+    def ask(body: AskRequest, engine: EngineDep, show: SourceView, request: Request) -> AskResponse:
         """Answer a question with sentences copied from the documents, each cited by offsets."""
-        return answer_out(engine.answer(body.question, body.top_k), show)
+        out = answer_out(engine.answer(body.question, body.top_k), show)
+        out.answer_id = _remember(request, engine, out)
+        return out
 
     @app.post("/search", response_model=SearchResponse, responses=_ERRORS, tags=["qa"])
     def search(body: SearchRequest, engine: EngineDep, show: SourceView) -> SearchResponse:
@@ -251,14 +270,45 @@ def create_app(
         },
         tags=["qa"],
     )
-    def ask_stream(body: AskRequest, engine: EngineDep, show: SourceView) -> StreamingResponse:
+    def ask_stream(
+        body: AskRequest, engine: EngineDep, show: SourceView, request: Request
+    ) -> StreamingResponse:
         """Stream an answer as Server-Sent Events, for the chat widget."""
         steps = engine.steps(body.question, body.top_k)  # NoIndexError -> 503 before the stream
         return StreamingResponse(
-            stream_answer(steps, show),
+            stream_answer(steps, show, lambda out: _remember(request, engine, out)),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
+
+    @app.post(
+        "/feedback",
+        response_model=FeedbackOut,
+        status_code=201,
+        responses=_ERRORS,
+        tags=["feedback"],
+    )
+    def feedback(body: FeedbackRequest, request: Request) -> FeedbackOut:
+        """Rate an answer by its `answer_id`: up or down, with an optional comment, the answer
+        it should have given, or that it should have abstained. Kept beside the index;
+        `quarry feedback export --gold FILE` turns it into regression tests."""
+        from quarry.feedback import KEEP_DAYS, UnknownAnswer, gold_of
+
+        try:
+            item = request.app.state.feedback.add(
+                body.answer_id, body.rating, body.comment, body.correct_answer, body.should_abstain
+            )
+        except UnknownAnswer:
+            detail = (
+                f"no answer with id {clip(body.answer_id)!r} (answers are kept {KEEP_DAYS} days)"
+            )
+            raise HTTPException(status_code=404, detail=detail) from None
+        return FeedbackOut(feedback_id=item.feedback_id, becomes_test=gold_of(item) is not None)
+
+    @app.get("/admin/feedback", tags=["feedback"], responses=_ERRORS)
+    def list_feedback(request: Request) -> list[dict[str, Any]]:
+        """Every piece of feedback, oldest first (admin keys only)."""
+        return [asdict(f) for f in request.app.state.feedback.all()]
 
     @app.get(
         "/documents", response_model=list[DocumentSummary], responses=_ERRORS, tags=["documents"]

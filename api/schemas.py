@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field, StrictInt, field_validator
 
 from qa.question import MAX_QUESTION_CHARS, check_question
@@ -141,6 +143,26 @@ class AskResponse(BaseModel):
         default_factory=list, description="Claims from sources that disagree."
     )
     timings_ms: dict[str, float]
+    answer_id: str = Field("", description="Names this answer in POST /feedback.")
+
+
+class FeedbackRequest(BaseModel):
+    answer_id: str = Field(..., max_length=64, description="The answer's `answer_id`.")
+    rating: Literal["up", "down"]
+    comment: str = Field("", max_length=2000)
+    correct_answer: str = Field(
+        "", max_length=2000, description="What the answer should have said (becomes a test)."
+    )
+    should_abstain: bool = Field(
+        False, description="The documents do not answer this: it should have abstained."
+    )
+
+
+class FeedbackOut(BaseModel):
+    feedback_id: str
+    becomes_test: bool = Field(
+        ..., description="Whether `quarry feedback export --gold` turns it into a gold question."
+    )
 
 
 class DocumentSummary(BaseModel):

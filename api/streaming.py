@@ -54,7 +54,9 @@ def search_out(found: Retrieval, show_source: Callable[[str], str]) -> SearchRes
 
 
 def stream_answer(
-    steps: Iterator[Retrieval | Answer], show_source: Callable[[str], str]
+    steps: Iterator[Retrieval | Answer],
+    show_source: Callable[[str], str],
+    remember: Callable[[AskResponse], str] | None = None,
 ) -> Iterator[str]:
     """Yield the SSE events of one answer from ``Engine.steps`` (the same answer ``POST /ask``
     gives, as events); errors become an ``error`` event, never a traceback."""
@@ -64,7 +66,10 @@ def stream_answer(
         yield sse("retrieval", {"passages": [asdict(p) for p in retrieval.passages]})
         answer = next(steps)
         assert isinstance(answer, Answer)
-        body = answer_out(answer, show_source).model_dump()
+        out = answer_out(answer, show_source)
+        if remember is not None:
+            out.answer_id = remember(out)
+        body = out.model_dump()
         if answer.abstained:
             yield sse("abstained", {"answer": answer.answer, "reason": answer.abstain_reason})
         for citation in body["citations"]:

@@ -18,7 +18,7 @@ except ImportError:  # pragma: no cover - older typer on the real click
     from click import exceptions as click_errors  # type: ignore[no-redef]
 
 from base.errors import QuarryError
-from cli import ask, bench, documents, evaluate, keys, serve  # noqa: F401 - registers commands
+from cli import ask, bench, documents, evaluate, feedback, keys, serve  # noqa: F401
 from cli.common import app
 
 

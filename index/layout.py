@@ -14,6 +14,8 @@
       embeddings.sqlite             vector cache, keyed by (embedder, sha256 of chunk text)
       deletions.json                recent deletions (doc id -> time), see ``record_tombstones``
       segment-ids                   the next segment id: it only grows (``allocate_segment_ids``)
+      feedback.sqlite               answers given and feedback on them (``quarry.feedback``); not
+                                    part of any version: it survives re-ingests
       staging-*/                    something being built; never read, removed by the next writer
 
 Writes never modify a file that a version refers to. An upsert writes a new segment and marks the
@@ -70,6 +72,7 @@ WRITER_LOCK = ".writer.lock"
 TOMBSTONES = "deletions.json"
 TOMBSTONE_DAYS = 7
 SEGMENT_IDS = "segment-ids"
+FEEDBACK = "feedback.sqlite"
 
 _SCHEMA = (
     # text is last so that reading a title or source never pages in a long document
@@ -237,6 +240,10 @@ def segment_dir(data_dir: Path, segment: SegmentRef | int) -> Path:
 
 def lexical_dir(data_dir: Path) -> Path:
     return data_dir / LEXICAL
+
+
+def feedback_path(data_dir: Path) -> Path:
+    return data_dir / FEEDBACK
 
 
 def cache_path(data_dir: Path) -> Path:
