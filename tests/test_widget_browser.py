@@ -441,6 +441,21 @@ def test_the_tag_in_head_without_defer_and_included_twice_gives_one_widget(brows
     context.close()
 
 
+def test_a_thumbs_down_from_the_widget_becomes_a_gold_question(page, server, tmp_path):
+    from tests.test_cli import quarry
+
+    question = "Who is the spokesman of China's Foreign Ministry?"
+    last = ask(page, question)
+    last.get_by_role("button", name="Not helpful").click()
+    last.get_by_role("textbox", name="What should the answer have said?").fill("Lin Jian")
+    last.get_by_role("button", name="Send").click()
+    last.get_by_text("Thanks for the feedback.").wait_for(timeout=30_000)
+    gold = tmp_path / "gold.jsonl"
+    quarry("feedback", "export", "--gold", str(gold), data_dir=server["data_dir"])
+    items = [json.loads(line) for line in gold.read_text().splitlines()]
+    assert {"question": question, "answers": ["Lin Jian"]}.items() <= items[-1].items()
+
+
 # Last: it stops the module's server.
 def test_server_down_shows_a_readable_error_and_widget_stays_usable(page, server):
     server["proc"].kill()

@@ -61,6 +61,9 @@
     "min-width:24px;min-height:24px;padding:0 6px;margin:0 2px;cursor:pointer;vertical-align:middle}",
     ".conflict{margin-top:8px;padding:6px 8px;border-left:3px solid #d97706;background:#fffbeb;white-space:normal}",
     ".conflict strong{display:block;margin-bottom:4px}",
+    ".feedback{margin-top:6px;display:flex;gap:6px;align-items:center;flex-wrap:wrap;font-size:12px;color:#57606a}",
+    ".feedback button{border:1px solid #d0d7de;background:#fff;border-radius:6px;padding:2px 8px;cursor:pointer;font:inherit}",
+    ".feedback input{flex:1 1 160px;min-width:0;border:1px solid #d0d7de;border-radius:6px;padding:3px 6px;font:inherit}",
     ".sides{display:grid;grid-template-columns:repeat(auto-fit,minmax(110px,1fr));gap:6px}",
     ".side{background:#fff;border:1px solid #fcd34d;border-radius:8px;padding:6px 8px}",
     ".side .value{display:block;font-size:16px;font-weight:700;color:#92400e}",
@@ -172,6 +175,7 @@
       node.classList.add("abstained");
       node.textContent = body.answer;
       if (body.abstain_reason) node.appendChild(el("div", { class: "reason" }, body.abstain_reason));
+      if (body.answer_id) node.appendChild(feedbackRow(body));
       return;
     }
     var byN = {};
@@ -203,6 +207,35 @@
       box.appendChild(sides);
       node.appendChild(box);
     });
+    if (body.answer_id) node.appendChild(feedbackRow(body));
+  }
+
+  // ---- feedback: a thumbs-down says what the answer should have been (it becomes a test) ----
+  function feedbackRow(body) {
+    var row = el("div", { class: "feedback" });
+    var up = el("button", { type: "button", "aria-label": "Helpful" }, "\uD83D\uDC4D");
+    var down = el("button", { type: "button", "aria-label": "Not helpful" }, "\uD83D\uDC4E");
+    function sendFeedback(extra) {
+      var payload = { answer_id: body.answer_id };
+      for (var k in extra) payload[k] = extra[k];
+      row.textContent = "Sending…";
+      fetch(endpoint + "/feedback", { method: "POST", headers: headers(), body: JSON.stringify(payload) })
+        .then(function (r) { row.textContent = r.ok ? "Thanks for the feedback." : "Feedback could not be sent (" + r.status + ")."; })
+        .catch(function () { row.textContent = "Feedback could not be sent."; });
+    }
+    up.addEventListener("click", function () { sendFeedback({ rating: "up" }); });
+    down.addEventListener("click", function () {
+      row.textContent = "";
+      var fix = el("input", { type: "text", maxlength: "2000", "aria-label": "What should the answer have said?", placeholder: "What should it have said?" });
+      var send = el("button", { type: "button", class: "fb-send" }, "Send");
+      var none = el("button", { type: "button", class: "fb-abstain" }, "The documents don't say");
+      send.addEventListener("click", function () { sendFeedback({ rating: "down", correct_answer: fix.value.trim() }); });
+      none.addEventListener("click", function () { sendFeedback({ rating: "down", should_abstain: true }); });
+      row.appendChild(fix); row.appendChild(send); row.appendChild(none);
+      fix.focus();
+    });
+    row.appendChild(up); row.appendChild(down);
+    return row;
   }
 
   function shorten(text, n) {
