@@ -37,6 +37,14 @@ def serve(
             help="When the data directory has no index yet, ingest QUARRY_CORPUS_DIR first.",
         ),
     ] = False,
+    watch: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--watch",
+            metavar="DIR",
+            help="Keep the index in step with this folder (repeatable): see `quarry watch`.",
+        ),
+    ] = None,
     data_dir: DataDir = None,
     embedder: EmbedderOpt = None,
 ) -> None:
@@ -47,6 +55,7 @@ def serve(
       quarry serve --port 8000    # then open http://127.0.0.1:8000/docs
       QUARRY_CORPUS_DIR=corpus quarry serve --ingest-if-empty
       quarry serve --workers 2    # two processes, one port, one on-disk index
+      quarry serve --watch docs/  # changes in docs/ reach the answers within seconds
     """
     import uvicorn
 
@@ -65,6 +74,8 @@ def serve(
         if settings.corpus_dir is None:
             raise ConfigError("--ingest-if-empty needs QUARRY_CORPUS_DIR: the folder to ingest")
         run_ingest(settings, [Path(settings.corpus_dir)], prune=False)
+    if watch:
+        _start_watching(settings, watch)
     typer.echo(notice, err=True)
     typer.echo(
         f"Quarry serving {settings.data_dir} on http://{settings.host}:{settings.port} "
@@ -99,6 +110,54 @@ def serve(
         proxy_headers=bool(trusted),
         forwarded_allow_ips=trusted or None,
     )
+
+
+def _watcher(settings: Any, folders: list[Path], on_write: Any = None) -> Any:
+    from base.errors import ConfigError
+    from quarry.ingestor import Ingestor
+    from quarry.watch import FolderWatcher
+
+    for folder in folders:
+        if not folder.is_dir():
+            raise ConfigError(f"--watch {folder}: not a folder")
+    return FolderWatcher(Ingestor(settings, progress=False), folders, on_write=on_write)
+
+
+def _start_watching(settings: Any, folders: list[Path]) -> None:
+    from quarry.watch import watch_in_background
+
+    watch_in_background(_watcher(settings, folders))
+
+
+@app.command("watch")
+def watch_cmd(
+    folders: Annotated[
+        list[Path], typer.Argument(help="Folders to keep the index in step with.", metavar="DIR...")
+    ],
+    data_dir: DataDir = None,
+    embedder: EmbedderOpt = None,
+) -> None:
+    """Keep the index in step with folders: ingest them, then apply every change as it happens.
+
+    Changed and added files are ingested, removed files' documents removed, within seconds: a
+    burst of changes (a checkout, a sync) is applied once it has been quiet for a second, as one
+    write (only the changed files are read). A running `quarry serve` over the same data
+    directory answers from each new version. Ctrl-C stops.
+
+    \b
+    Example:
+      quarry watch docs/ notes/
+    """
+    import threading
+
+    settings = make_settings(data_dir=data_dir, embedder=embedder)
+    watcher = _watcher(settings, folders, on_write=lambda a: typer.echo(a.describe()))
+    watcher.on_write(watcher.sync())
+    typer.echo(f"watching {', '.join(str(f) for f in folders)} (Ctrl-C stops)")
+    try:
+        watcher.run(threading.Event())
+    except KeyboardInterrupt:
+        return
 
 
 def _check_port_free(host: str, port: int) -> None:

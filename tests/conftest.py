@@ -78,7 +78,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(env: dict[str, str], port: int, timeout: float = 120.0):
+def start_server(env: dict[str, str], port: int, timeout: float = 120.0, args: tuple = ()):
     """Start a real `quarry serve` on loopback with ``env`` and wait until /readyz answers 200."""
     import subprocess
     import sys
@@ -87,7 +87,7 @@ def start_server(env: dict[str, str], port: int, timeout: float = 120.0):
     import httpx
 
     proc = subprocess.Popen(
-        [sys.executable, "-m", "cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "cli", "serve", "--port", str(port), *args],
         env={**os.environ, "HF_HUB_OFFLINE": "1", **env},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
