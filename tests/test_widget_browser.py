@@ -456,6 +456,72 @@ def test_a_thumbs_down_from_the_widget_becomes_a_gold_question(page, server, tmp
     assert {"question": question, "answers": ["Lin Jian"]}.items() <= items[-1].items()
 
 
+HOSTILE_CSS = (
+    "* { font-family: serif !important; direction: rtl !important; color: green !important;"
+    " text-shadow: 1px 1px red !important; font-variant: small-caps !important;"
+    " letter-spacing: 3px !important; word-spacing: 9px !important; line-height: 3 !important;"
+    " font-style: italic !important; text-transform: uppercase !important; }"
+    " button, textarea { background: black !important; font-size: 30px !important; }"
+)
+PARTS = (".launcher", ".panel", "header", "textarea", "form button", ".msg.bot")
+PROPS = (
+    "fontFamily",
+    "fontSize",
+    "direction",
+    "color",
+    "textShadow",
+    "fontVariant",
+    "letterSpacing",
+    "wordSpacing",
+    "lineHeight",
+    "fontStyle",
+    "textTransform",
+    "backgroundColor",
+    "colorScheme",
+)
+
+
+def test_a_hostile_host_stylesheet_changes_nothing_inside(browser, server):
+    """Before: a host rule on * beat :host { all: initial }, so inherited properties flowed in
+    (a serif, mirrored, shadowed widget) and a dark page darkened the textarea."""
+
+    def styles(head: str) -> dict:
+        context = browser.new_context(viewport={"width": 1200, "height": 800})
+        pg = context.new_page()
+        url = server["url"]
+        body = (
+            f"<!doctype html><html><head>{head}</head><body><h1>Host</h1>"
+            f"<script src='{url}/widget.js' data-quarry-endpoint='{url}' defer></script>"
+            "</body></html>"
+        )
+        pg.route(
+            f"{url}/styled-host",
+            lambda r: r.fulfill(status=200, content_type="text/html", body=body),
+        )
+        pg.goto(f"{url}/styled-host")
+        ask(pg, "Who is the spokesman of China's Foreign Ministry?")
+        found = pg.evaluate(
+            """([parts, props]) => {
+              const root = document.querySelector('[data-quarry-widget]').shadowRoot;
+              const out = {};
+              for (const sel of parts) {
+                const el = root.querySelector(sel);
+                const cs = getComputedStyle(el);
+                out[sel] = Object.fromEntries(props.map(p => [p, cs[p]]));
+              }
+              return out;
+            }""",
+            [list(PARTS), list(PROPS)],
+        )
+        context.close()
+        return found
+
+    blank = styles("")
+    hostile = styles(f"<meta name='color-scheme' content='dark'><style>{HOSTILE_CSS}</style>")
+    for part in PARTS:
+        assert hostile[part] == blank[part], (part, hostile[part], blank[part])
+
+
 # Last: it stops the module's server.
 def test_server_down_shows_a_readable_error_and_widget_stays_usable(page, server):
     server["proc"].kill()

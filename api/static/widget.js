@@ -28,6 +28,16 @@
 
   var CSS = [
     ":host{all:initial;font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1f2328}",
+    // A host rule on * (even !important) beats :host and its inherited properties would flow in:
+    // the frame inside the shadow tree sets every inherited property itself, so none comes from
+    // the page (color-scheme too: a dark page must not darken the form controls).
+    ".qw{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1f2328;",
+    "direction:ltr;unicode-bidi:normal;writing-mode:horizontal-tb;text-shadow:none;font-variant:normal;",
+    "font-style:normal;font-weight:400;font-stretch:normal;font-kerning:auto;font-feature-settings:normal;",
+    "font-size-adjust:none;letter-spacing:normal;word-spacing:normal;text-transform:none;text-indent:0;",
+    "text-align:left;white-space:normal;word-break:normal;overflow-wrap:normal;hyphens:manual;tab-size:8;",
+    "visibility:visible;cursor:auto;caret-color:auto;quotes:auto;list-style:disc outside;",
+    "color-scheme:light;-webkit-text-fill-color:currentcolor;-webkit-text-stroke:0;text-rendering:auto}",
     // Inherited properties cross the shadow boundary: reset the ones host pages like to set.
     "*{box-sizing:border-box;letter-spacing:normal;word-spacing:normal;text-transform:none;",
     "text-indent:0;text-align:left;font-style:normal}",
@@ -97,6 +107,8 @@
   var host = el("quarry-widget", { "data-quarry-widget": "" });
   var root = host.attachShadow({ mode: "open" });
   root.appendChild(el("style", null, CSS));
+  var frame = el("div", { class: "qw" });
+  root.appendChild(frame);
 
   var panel = el("section", { class: "panel", role: "dialog", "aria-label": title });
   var header = el("header");
@@ -119,7 +131,7 @@
   var launcher = null;
   if (mode === "inline") {
     panel.classList.add("inline");
-    root.appendChild(panel);
+    frame.appendChild(panel);
     var target = document.querySelector(script.getAttribute("data-quarry-target") || "");
     (target || script.parentNode).appendChild(host);
   } else {
@@ -127,8 +139,8 @@
     closeBtn = el("button", { type: "button", "aria-label": "Close chat" }, "×");
     header.appendChild(closeBtn);
     launcher = el("button", { class: "launcher", type: "button", "aria-expanded": "false" }, "Ask");
-    root.appendChild(launcher);
-    root.appendChild(panel);
+    frame.appendChild(launcher);
+    frame.appendChild(panel);
     document.body.appendChild(host);
     launcher.addEventListener("click", function () { setOpen(panel.classList.contains("hidden")); });
     closeBtn.addEventListener("click", function () { setOpen(false); });
