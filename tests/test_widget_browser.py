@@ -326,10 +326,24 @@ def test_document_html_is_rendered_inert(page, server, real_embedder, tmp_path):
 
 
 def test_http_errors_and_a_cut_stream_are_readable(page):
-    # A real 422 from the server: the question is over the 2,000-character limit.
-    ask(page, "why " * 600)
+    # The box holds at most the server's 2,000 characters, with a counter near the limit.
+    page.fill("textarea", "why " * 600)
+    assert len(page.input_value("textarea")) == 2000
+    assert page.locator(".counter").inner_text() == "2000 / 2000"
+    page.fill("textarea", "")
+    # A 422 from the server, as it sends one for an over-long question.
+    page.route(
+        "**/ask/stream",
+        lambda route: route.fulfill(
+            status=422,
+            content_type="application/json",
+            body='{"detail": [{"loc": ["body", "question"], "msg": "at most 2000 characters"}]}',
+        ),
+    )
+    ask(page, "A question the server refuses?")
     assert "(422)" in page.locator(".msg.error").last.inner_text()
     assert "question" in page.locator(".msg.error").last.inner_text()
+    page.unroute("**/ask/stream")
     # A 5xx and a stream cut before its final event, simulated at the network layer.
     page.route(
         "**/ask/stream",
@@ -520,6 +534,56 @@ def test_a_hostile_host_stylesheet_changes_nothing_inside(browser, server):
     hostile = styles(f"<meta name='color-scheme' content='dark'><style>{HOSTILE_CSS}</style>")
     for part in PARTS:
         assert hostile[part] == blank[part], (part, hostile[part], blank[part])
+
+
+def test_an_error_keeps_the_question_with_a_retry_and_a_429_is_waited_out(page):
+    question = "Who is the spokesman of China's Foreign Ministry?"
+    page.route(
+        "**/ask/stream",
+        lambda route: route.fulfill(
+            status=503, content_type="application/json", body='{"detail": "try later"}'
+        ),
+    )
+    ask(page, question)
+    assert page.input_value("textarea") == question  # not lost
+    page.unroute("**/ask/stream")
+    page.locator(".msg.error").last.get_by_role("button", name="Try again").click()
+    page.wait_for_function(
+        "() => document.querySelector('[data-quarry-widget]').shadowRoot"
+        ".querySelector('.msg.bot:not(.progress):not(.error):last-child')?.textContent"
+        ".includes('Lin Jian')",
+        timeout=60_000,
+    )
+    assert page.input_value("textarea") == ""
+    # A 429 with Retry-After: the widget counts down and tries once more by itself.
+    calls = []
+
+    def limited(route):
+        calls.append(1)
+        if len(calls) == 1:
+            route.fulfill(
+                status=429,
+                headers={"Retry-After": "2", "Content-Type": "application/json"},
+                body='{"detail": "rate limit exceeded"}',
+            )
+        else:
+            route.continue_()
+
+    page.route("**/ask/stream", limited)
+    page.fill("textarea", question)
+    page.keyboard.press("Enter")
+    page.locator(".msg.waiting").wait_for(timeout=10_000)
+    assert "Trying again in" in page.locator(".msg.waiting").inner_text()
+    page.locator(".msg.waiting").wait_for(state="detached", timeout=30_000)
+    last = page.locator(".msg.bot:not(.progress)").last
+    last.wait_for()
+    page.wait_for_function(
+        "() => [...document.querySelector('[data-quarry-widget]').shadowRoot"
+        ".querySelectorAll('.msg.bot')].pop().textContent.includes('Lin Jian')",
+        timeout=60_000,
+    )
+    assert len(calls) == 2
+    page.unroute("**/ask/stream")
 
 
 # Last: it stops the module's server.

@@ -16,6 +16,7 @@
   var title = script.getAttribute("data-quarry-title") || "Ask the documents";
   var apiKey = script.getAttribute("data-quarry-key");
   var storageKey = "quarry-widget:" + endpoint;
+  var MAX_CHARS = 2000;  // the server's limit on a question
   // The tag may be included twice (a template and a tag manager): the second is a no-op.
   var loaded = (window.__quarryWidgets = window.__quarryWidgets || {});
   if (loaded[endpoint]) return;
@@ -71,6 +72,8 @@
     "min-width:24px;min-height:24px;padding:0 6px;margin:0 2px;cursor:pointer;vertical-align:middle}",
     ".conflict{margin-top:8px;padding:6px 8px;border-left:3px solid #d97706;background:#fffbeb;white-space:normal}",
     ".conflict strong{display:block;margin-bottom:4px}",
+    ".counter{align-self:center;font-size:12px;color:#9a3412;white-space:nowrap}.counter.hidden{display:none}",
+    ".retry{margin-left:6px;border:1px solid #d0d7de;background:#fff;border-radius:6px;padding:1px 8px;cursor:pointer;font:inherit}",
     ".feedback{margin-top:6px;display:flex;gap:6px;align-items:center;flex-wrap:wrap;font-size:12px;color:#57606a}",
     ".feedback button{border:1px solid #d0d7de;background:#fff;border-radius:6px;padding:2px 8px;cursor:pointer;font:inherit}",
     ".feedback input{flex:1 1 160px;min-width:0;border:1px solid #d0d7de;border-radius:6px;padding:3px 6px;font:inherit}",
@@ -119,9 +122,17 @@
   var log = el("div", { class: "log", "aria-live": "polite", "aria-relevant": "additions" });
   var source = el("aside", { class: "source hidden", "aria-label": "Cited source", tabindex: "-1" });
   var form = el("form");
-  var input = el("textarea", { rows: "2", placeholder: "Ask a question…", "aria-label": "Your question" });
+  var input = el("textarea", { rows: "2", maxlength: String(MAX_CHARS), placeholder: "Ask a question…", "aria-label": "Your question" });
+  var counter = el("span", { class: "counter hidden", "aria-live": "polite" });
+  function updateCounter() {
+    var n = input.value.length;
+    counter.classList.toggle("hidden", n < MAX_CHARS * 0.9);
+    counter.textContent = n + " / " + MAX_CHARS;
+  }
+  input.addEventListener("input", updateCounter);
   var send = el("button", { type: "submit" }, "Send");
   form.appendChild(input);
+  form.appendChild(counter);
   form.appendChild(send);
   panel.appendChild(header);
   panel.appendChild(log);
@@ -261,18 +272,29 @@
     reveal(node);
   }
 
-  function addError(text) {
-    log.appendChild(el("div", { class: "msg bot error", role: "alert" }, text));
+  function addError(text, retry) {
+    var node = el("div", { class: "msg bot error", role: "alert" }, text);
+    if (retry) {
+      var again = el("button", { type: "button", class: "retry" }, "Try again");
+      again.addEventListener("click", function () {
+        if (busy) return;
+        node.parentNode.removeChild(node);
+        retry();
+      });
+      node.appendChild(document.createTextNode(" "));
+      node.appendChild(again);
+    }
+    log.appendChild(node);
     log.scrollTop = log.scrollHeight;
   }
 
   function replay() {
     log.textContent = "";
-    history.forEach(function (item) {
+    history.forEach(function (item) {  // errors are not kept: a reload does not replay them
       if (item.role === "user") addUser(item.text);
       else if (item.role === "bot") addBot(item.body);
-      else addError(item.text);
     });
+    log.scrollTop = log.scrollHeight;  // reopen at the latest message
   }
 
   clearBtn.addEventListener("click", function () {
@@ -388,11 +410,14 @@
   }
 
   var busy = false;
-  function ask(question) {
+  function ask(question, again) {
     busy = true;
     send.disabled = true;
-    addUser(question);
-    history.push({ role: "user", text: question }); save();
+    if (!again) {
+      addUser(question);
+      history.push({ role: "user", text: question }); save();
+    }
+    var retryIn = null;
     var node = el("div", { class: "msg bot progress" }, "Searching the documents…");
     log.appendChild(node);
     log.scrollTop = log.scrollHeight;
@@ -402,14 +427,22 @@
     var controller = window.AbortController ? new AbortController() : null;
     var timer = setTimeout(function () { timedOut = true; if (controller) controller.abort(); }, 60000);
     function fail(text) {
+      // The question goes back into the box (unless something else was typed) with a retry.
       if (node.parentNode) node.parentNode.removeChild(node);
-      addError(text);
-      history.push({ role: "error", text: text }); save();
+      if (!input.value.trim()) { input.value = question; updateCounter(); }
+      addError(text, function () { input.value = ""; updateCounter(); ask(question, true); });
     }
     fetch(endpoint + "/ask/stream", { method: "POST", headers: headers(), body: JSON.stringify({ question: question }),
                                       signal: controller ? controller.signal : undefined })
       .then(function (response) {
         started = true;
+        if (response.status === 429 && again !== "after-wait") {
+          // Wait as long as the server says (bounded), counting down, then try once more.
+          var seconds = parseInt(response.headers.get("Retry-After") || "", 10);
+          retryIn = Math.max(1, Math.min(60, isNaN(seconds) ? 5 : seconds));
+          finished = true;
+          return;
+        }
         if (!response.ok) {
           return response.json().catch(function () { return null; }).then(function (p) { fail(describeError(response.status, p)); finished = true; });
         }
@@ -453,6 +486,18 @@
       })
       .then(function () {
         clearTimeout(timer);
+        if (retryIn != null) {
+          var left = retryIn;
+          node.classList.add("waiting");
+          var tick = function () {
+            if (left <= 0) { node.parentNode.removeChild(node); ask(question, "after-wait"); return; }
+            node.textContent = "Too many questions right now. Trying again in " + left + " s…";
+            left -= 1;
+            setTimeout(tick, 1000);
+          };
+          tick();
+          return;  // still busy until the retry ends
+        }
         if (!finished) fail("The connection dropped before the answer was complete. Please try again.");
         busy = false;
         send.disabled = false;
@@ -465,6 +510,7 @@
     var question = input.value.trim();
     if (!question || busy) return;
     input.value = "";
+    updateCounter();
     ask(question);
   });
   input.addEventListener("keydown", function (event) {
