@@ -586,6 +586,30 @@ def test_an_error_keeps_the_question_with_a_retry_and_a_429_is_waited_out(page):
     page.unroute("**/ask/stream")
 
 
+def test_screen_reader_semantics(page):
+    """role=log, aria-busy around an answer (announced once, as it ends), accessible names that
+    start with the visible text, and a quote that scrolls by keyboard (axe's findings)."""
+    page.evaluate(
+        """() => {
+          const log = document.querySelector('[data-quarry-widget]').shadowRoot
+            .querySelector('.log');
+          window.__busy = [];
+          new MutationObserver(() => window.__busy.push(log.getAttribute('aria-busy')))
+            .observe(log, {attributes: true, attributeFilter: ['aria-busy']});
+        }"""
+    )
+    last = ask(page, "How much has China invested in CPEC?")
+    assert page.evaluate("window.__busy") == ["true", "false"]
+    assert page.locator(".log").get_attribute("role") == "log"
+    opener = last.locator(".conflict button").first
+    assert opener.get_attribute("aria-label").startswith(opener.inner_text())
+    opener.click()
+    page.locator(".source mark").wait_for()
+    assert page.locator(".src-body").get_attribute("tabindex") == "0"
+    page.get_by_role("button", name="Close the source").click()
+    assert page.locator(".source").is_hidden()
+
+
 # Last: it stops the module's server.
 def test_server_down_shows_a_readable_error_and_widget_stays_usable(page, server):
     server["proc"].kill()

@@ -92,6 +92,7 @@
     ".src-head button{border:1px solid #d0d7de;background:#fff;border-radius:6px;font:16px/1 system-ui,sans-serif;",
     "min-width:28px;min-height:28px;cursor:pointer}",
     ".src-body{position:relative;overflow-y:auto;padding:8px 12px}",
+    ".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}",
     ".source .text{white-space:pre-wrap;overflow-wrap:anywhere}",
     "mark{background:#fde68a;padding:0 1px}",
     "form{display:flex;gap:6px;padding:8px;border-top:1px solid #d0d7de}",
@@ -119,7 +120,7 @@
   var clearBtn = el("button", { type: "button", "aria-label": "Clear conversation" }, "Clear");
   header.appendChild(clearBtn);
   var closeBtn = null;
-  var log = el("div", { class: "log", "aria-live": "polite", "aria-relevant": "additions" });
+  var log = el("div", { class: "log", role: "log", "aria-live": "polite", "aria-relevant": "additions", "aria-label": "Conversation" });
   var source = el("aside", { class: "source hidden", "aria-label": "Cited source", tabindex: "-1" });
   var form = el("form");
   var input = el("textarea", { rows: "2", maxlength: String(MAX_CHARS), placeholder: "Ask a question…", "aria-label": "Your question" });
@@ -222,7 +223,8 @@
         side.appendChild(el("span", { class: "from" }, claim.title));
         var c = { n: "", doc_id: claim.doc_id, title: claim.title, char_start: claim.char_start,
                   char_end: claim.char_end, page: null };
-        var b = el("button", { type: "button", "aria-label": "Open the passage from " + claim.title }, "Open source");
+        // the accessible name starts with the visible text (axe: label-content-name-mismatch)
+        var b = el("button", { type: "button", "aria-label": "Open source: " + claim.title }, "Open source");
         b.addEventListener("click", function () { openSource(c); });
         side.appendChild(b);
         sides.appendChild(side);
@@ -327,10 +329,13 @@
     titles.appendChild(el("h3", null, titleText));
     titles.appendChild(el("div", { class: "meta" }, metaText));
     head.appendChild(titles);
-    var close = el("button", { type: "button", class: "src-close", "aria-label": "Close the source" }, "×");
+    var close = el("button", { type: "button", class: "src-close", title: "Close the source" });
+    close.appendChild(el("span", { "aria-hidden": "true" }, "×"));
+    close.appendChild(el("span", { class: "sr" }, "Close the source"));
     close.addEventListener("click", closeSource);
     head.appendChild(close);
-    var body = el("div", { class: "src-body" });
+    // focusable, so the quote scrolls by keyboard (axe: scrollable-region-focusable)
+    var body = el("div", { class: "src-body", tabindex: "0", role: "region", "aria-label": "Quoted passage" });
     source.appendChild(head);
     source.appendChild(body);
     return body;
@@ -413,6 +418,9 @@
   function ask(question, again) {
     busy = true;
     send.disabled = true;
+    // Screen readers wait while the log is busy, so the streamed answer is announced once, as
+    // it stands when the stream ends, not sentence by sentence and again when re-rendered.
+    log.setAttribute("aria-busy", "true");
     if (!again) {
       addUser(question);
       history.push({ role: "user", text: question }); save();
@@ -499,6 +507,7 @@
           return;  // still busy until the retry ends
         }
         if (!finished) fail("The connection dropped before the answer was complete. Please try again.");
+        log.setAttribute("aria-busy", "false");
         busy = false;
         send.disabled = false;
         input.focus();
