@@ -65,8 +65,11 @@ _CELL_GAP = 1.1
 _NUMBER = re.compile(r"^[-+<>=≤≥~]?\s*[0-9][0-9.,:/%]*\s*%?$")
 _SOFT_HYPHEN = "\ufffe"  # PDFium's mark for a hyphen that ends a line inside a word
 _NOTE_MARKS = set("*†‡§¶")
+# A page number alone on a line ("12", "- 12 -", "Page 3 of 10", "iv"); never one that ends a
+# sentence: a body line "cm." or "mix." at the foot of a page is a word (found by test_loaders'
+# generated paragraphs).
 _LONE_NUMBER = re.compile(
-    r"^\W{0,3}(page\s+)?([0-9]{1,4}|[ivxlcdm]{1,7})(\s*(/|of)\s*[0-9]{1,4})?\W{0,3}$", re.I
+    r"^\W{0,3}(page\s+)?([0-9]{1,4}|[ivxlcdm]{1,7})(\s*(/|of)\s*[0-9]{1,4})?[^\w.]{0,3}$", re.I
 )
 _LEADER = re.compile(r"(?:\.\s?){4,}\s*(?:[0-9]{1,4}|[ivxlcdm]{1,6})\s*$", re.I)
 _ROMAN = re.compile(r"\b[ivxlcdm]{1,7}\b", re.I)

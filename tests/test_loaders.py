@@ -2,7 +2,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from base.errors import IngestFileError
@@ -157,6 +157,13 @@ def _write(tmp: Path, suffix: str, paras: list[str]) -> Path:
     max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(paras=paragraphs)
+@example(  # found by a CI run: the page's last line "cm." was taken for a roman page number
+    paras=[
+        "Aa aaaa aaaaaa aaaaaaaaa. A aa aaa aaa aaaa aaaaa aaaaaaaaa. Aa aa aaaaaaa aaaaaaaaa "
+        "aaaaaaaaam aaa aaaa aaaaaaa. A aaaa aaaaaaaa aaaaaaaaa aaaaaaaaaa. A aa aaaa aaaa "
+        "aaaaaaaaa cm."
+    ]
+)
 def test_every_loader_keeps_offsets_and_words(tmp_path, suffix, paras):
     path = _write(tmp_path, suffix, paras)
     d = load_file(path)

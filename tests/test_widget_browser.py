@@ -599,6 +599,7 @@ def test_screen_reader_semantics(page):
         }"""
     )
     last = ask(page, "How much has China invested in CPEC?")
+    page.wait_for_function("() => window.__busy.includes('false')")  # set once the stream ends
     assert page.evaluate("window.__busy") == ["true", "false"]
     assert page.locator(".log").get_attribute("role") == "log"
     opener = last.locator(".conflict button").first
