@@ -25,6 +25,7 @@ from index.layout import (
     ManifestDamaged,
     SegmentRef,
     lexical_dir,
+    live_counts,
     live_version,
     next_segment_id,
     segment_dir,
@@ -186,8 +187,7 @@ def check_index(data_dir: Path) -> Check:
 
 def _check_live(check: Check, data_dir: Path, m: Manifest) -> None:
     marked = {sid: sum(d.row_end - d.row_start for d in v) for sid, v in m.deleted.items()}
-    rows = sum(s.n_chunks for s in m.segments) - sum(marked.values())
-    docs = sum(s.n_docs for s in m.segments) - sum(len(v) for v in m.deleted.values())
+    docs, rows = live_counts(m.segments, m.deleted)
     if (rows, docs) != (m.n_chunks, m.n_documents):
         check.add(
             DAMAGE,

@@ -198,6 +198,19 @@ class Manifest:
         return sum(s.n_chunks for s in self.segments)
 
 
+def live_counts(
+    segments: Iterable[SegmentRef], deleted: dict[int, tuple[Deleted, ...]]
+) -> tuple[int, int]:
+    """(live documents, live chunks) of these segments under these deletion marks: what a
+    manifest's ``n_documents`` and ``n_chunks`` must say."""
+    segments = list(segments)
+    docs = sum(s.n_docs for s in segments) - sum(len(v) for v in deleted.values())
+    rows = sum(s.n_chunks for s in segments) - sum(
+        m.row_end - m.row_start for v in deleted.values() for m in v
+    )
+    return docs, rows
+
+
 class ManifestDamaged(ValueError):
     """A manifest copy that is missing, cut short, not JSON, or fails its checksum."""
 

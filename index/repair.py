@@ -39,11 +39,11 @@ from index.layout import (
     Deleted,
     DocRow,
     Manifest,
-    ManifestDamaged,
     SegmentFiles,
     SegmentRef,
     allocate_segment_ids,
     lexical_dir,
+    live_counts,
     live_version,
     next_segment_id,
     publish_version,
@@ -53,6 +53,7 @@ from index.layout import (
     version_manifests,
     version_names,
     versions_dir,
+    write_segment,
     writer_lock,
 )
 from index.lexical import LexicalStore, prune_lexical
@@ -71,10 +72,12 @@ def _repair(data_dir: Path, dense: DenseConfig) -> list[str]:
         return [*done, "no readable version: nothing to repair from (re-ingest)"]
     dim = next(iter(manifests.values())).dim
     state: dict[int, str] = {}  # segment id -> "ok", "rebuild", "lost"
+    problems: dict[int, dict[str, str]] = {}  # segment id -> its damaged files
     for m in manifests.values():
         for ref in m.segments:
             if ref.id not in state:
-                state[ref.id] = _state(data_dir, ref, dim)
+                problems[ref.id] = segment_problems(data_dir, ref, dim)
+                state[ref.id] = _state(data_dir, ref, dim, problems[ref.id])
     live = live_version(data_dir)
     live_name = live.path.name if live.path else max(manifests)
     order = [live_name, *sorted((n for n in manifests if n != live_name), reverse=True)]
@@ -96,7 +99,7 @@ def _repair(data_dir: Path, dense: DenseConfig) -> list[str]:
     renamed: dict[int, SegmentRef] = {}
     for ref in base.segments:
         if state[ref.id] == "rebuild":
-            renamed[ref.id] = _rewrite_segment(data_dir, ref, dim, dense)
+            renamed[ref.id] = _rewrite_segment(data_dir, ref, dim, dense, problems[ref.id])
             done.append(f"{ref.name} rewritten from its intact parts as {renamed[ref.id].name}")
     if renamed or lost or base_name != live_name or live.problem:
         final = _without(base, renamed, {s.id for s in lost}, data_dir)
@@ -116,7 +119,7 @@ def _restore_manifest_copies(data_dir: Path) -> list[str]:
             try:
                 Manifest.read(folder / copy)
                 intact[copy] = (folder / copy).read_text()
-            except (ManifestDamaged, Exception):
+            except Exception:  # damaged, or another format
                 continue
         if len(intact) == 1:
             (good,) = intact.values()
@@ -126,8 +129,7 @@ def _restore_manifest_copies(data_dir: Path) -> list[str]:
     return done
 
 
-def _state(data_dir: Path, ref: SegmentRef, dim: int) -> str:
-    problems = segment_problems(data_dir, ref, dim)
+def _state(data_dir: Path, ref: SegmentRef, dim: int, problems: dict[str, str]) -> str:
     counts = segment_counts(data_dir, ref, dim, problems)
     if CHUNK_STORE in problems or any(CHUNK_STORE in c for c in counts):
         return "lost"
@@ -136,11 +138,11 @@ def _state(data_dir: Path, ref: SegmentRef, dim: int) -> str:
     return "rebuild" if problems or counts else "ok"
 
 
-def _rewrite_segment(data_dir: Path, ref: SegmentRef, dim: int, dense: DenseConfig) -> SegmentRef:
-    """The segment's rows again, as a new segment with the same row numbers."""
-    from index.layout import write_segment
-
-    problems = segment_problems(data_dir, ref, dim)
+def _rewrite_segment(
+    data_dir: Path, ref: SegmentRef, dim: int, dense: DenseConfig, problems: dict[str, str]
+) -> SegmentRef:
+    """The segment's rows again, as a new segment with the same row numbers (``problems``: its
+    damaged files, from ``segment_problems``)."""
     files = SegmentFiles(data_dir, ref, dim)
     try:
         docs = [
@@ -170,13 +172,13 @@ def _without(
     deleted: dict[int, tuple[Deleted, ...]] = {
         renamed[k].id if k in renamed else k: v for k, v in base.deleted.items() if k not in lost
     }
+    n_documents, n_chunks = live_counts(segments, deleted)
     return replace(
         base,
         segments=tuple(segments),
         deleted=deleted,
-        n_documents=sum(s.n_docs for s in segments) - sum(len(v) for v in deleted.values()),
-        n_chunks=sum(s.n_chunks for s in segments)
-        - sum(m.row_end - m.row_start for v in deleted.values() for m in v),
+        n_documents=n_documents,
+        n_chunks=n_chunks,
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         next_segment_id=next_segment_id(data_dir),
     )

@@ -25,7 +25,6 @@ from index.cache import EmbeddingCache
 from index.dense import DenseConfig
 from index.embedders import Embedder
 from index.layout import (
-    CURRENT,
     TRUTH_FILES,
     ChunkRow,
     Deleted,
@@ -39,8 +38,10 @@ from index.layout import (
     current_version_dir,
     disk_usage,
     lexical_dir,
+    live_counts,
     live_version,
     next_segment_id,
+    pointer_state,
     publish_version,
     read_tombstones,
     record_tombstones,
@@ -100,14 +101,6 @@ def existing_sources(data_dir: Path) -> dict[str, str]:
         return {}
     manifest = Manifest.of(path)
     return {d.doc_id: d.source for d in _live_docs(data_dir, manifest, None).values()}
-
-
-def _pointer(data_dir: Path) -> str | None:
-    """The version CURRENT names now (None when unreadable or absent)."""
-    try:
-        return (data_dir / CURRENT).read_text().strip() or None
-    except (OSError, UnicodeDecodeError):
-        return None
 
 
 def _source_of(doc: LiveDoc | None) -> str | None:
@@ -246,17 +239,18 @@ class IndexWriter:
 
     def _locked(self, work) -> WriteReport:  # type: ignore[no-untyped-def]
         started = time.perf_counter()
-        before = _pointer(self.data_dir)
+        before = pointer_state(self.data_dir)
         try:
             with writer_lock(self.data_dir):
                 report: WriteReport = work()
         except (OSError, sqlite3.Error) as exc:  # disk full, read-only or vanished data dir
             reason = getattr(exc, "strerror", None) or str(exc)
-            after = _pointer(self.data_dir)
+            after = pointer_state(self.data_dir)
+            name = after[1].decode("utf-8", "replace") if after else "?"
             outcome = (
                 "the live version is unchanged"
                 if after == before
-                else f"but the new version {after} was published and is live; what failed came "
+                else f"but the new version {name} was published and is live; what failed came "
                 "after (cleaning up), and the next write finishes it"
             )
             raise IndexWriteError(
@@ -544,14 +538,14 @@ class IndexWriter:
     def _manifest(self, segments: list[SegmentRef], marks: dict[int, list[Deleted]]) -> Manifest:
         ids = {s.id for s in segments}
         deleted = {k: tuple(v) for k, v in marks.items() if k in ids and v}
-        n_deleted_rows = sum(m.row_end - m.row_start for v in deleted.values() for m in v)
+        n_documents, n_chunks = live_counts(segments, deleted)
         return Manifest(
             embedder=self.embedder.name,
             dim=self.embedder.dim,
             chunk_size=self.chunker.chunk_size,
             chunk_overlap=self.chunker.chunk_overlap,
-            n_documents=sum(s.n_docs for s in segments) - sum(len(v) for v in deleted.values()),
-            n_chunks=sum(s.n_chunks for s in segments) - n_deleted_rows,
+            n_documents=n_documents,
+            n_chunks=n_chunks,
             created_at=datetime.now(UTC).isoformat(timespec="seconds"),
             segments=tuple(segments),
             deleted=deleted,
@@ -661,8 +655,10 @@ def collect_garbage(data_dir: Path, keep_versions: int, force: bool = False) -> 
     orphans = [sid for sid in segment_ids_on_disk(data_dir) if sid not in used]
     lexical = LexicalStore(lexical_dir(data_dir))
     if live is not None and live.name in manifests:
+        # every id ever handed out that the live version does not list, orphans included
         prune_lexical(lexical, manifests[live.name], next_segment_id(data_dir))
-    lexical.remove_segments(orphans)  # (pruning removed them already; this is cheap)
+    else:
+        lexical.remove_segments(orphans)
     for sid in orphans:
         remove_segment(data_dir, sid)
     kept = [m for n, m in manifests.items() if n not in drop]
